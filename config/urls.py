@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
+
+admin.site.site_header = _("协同提质管理平台")
+admin.site.site_title = _("协同提质管理平台")
+admin.site.index_title = _("系统管理")
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness probe for docker-compose and load balancers (no database access)."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="programmes:list"), name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("programmes/", include("programmes.urls")),
+    path("", include("pairings.urls")),
+    path("", include("schools.urls")),
+]

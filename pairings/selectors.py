@@ -1,0 +1,32 @@
+"""Reads for consortia and pairings (role scoping arrives with issue #4)."""
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+
+from pairings.choices import MemberRole
+from pairings.models import Consortium, Membership, Pairing
+from programmes.selectors import User
+
+
+def consortium_get(*, user: User, pk: int) -> Consortium:
+    return get_object_or_404(
+        Consortium.objects.select_related("programme", "lead").prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.select_related("institution__region"),
+            ),
+            Prefetch(
+                "pairings",
+                queryset=Pairing.objects.with_parties().order_by("phase__number", "id"),
+            ),
+        ),
+        pk=pk,
+    )
+
+
+def consortium_structure(consortium: Consortium) -> dict[str, list[Membership]]:
+    """The prefetched members grouped by role, in the order the consortium lists them."""
+    groups: dict[str, list[Membership]] = {role: [] for role in MemberRole.values}
+    for membership in consortium.memberships.all():
+        groups[membership.role].append(membership)
+    return groups

@@ -1,0 +1,126 @@
+"""The fixed test world (see ../shared/STYLE.md): the BNU consortium of seed 000.
+
+北京师范大学 leads and supports 青海师范大学; 安徽师范大学 supports 阜阳师范大学; 西北师范大学
+supports 阿坝师范学院; 四川师范大学 supports 西昌民族幼专; 安徽省教育厅 reads. Regions carry their
+real GB/T 2260 codes; Guangdong's 广州 and 梅州 are there for provincial pairings.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser
+
+from pairings.choices import MemberRole, PairingKind
+from pairings.models import Consortium, Pairing
+from pairings.rules import MemberSpec
+from pairings.services import consortium_create, pairing_create
+from programmes.models import Phase, PhaseKind, Programme, ProgrammeLevel
+from schools.models import Institution, Region, RegionLevel
+from schools.models import InstitutionKind as K
+
+REGIONS = [
+    # code, name, short name, level, parent code
+    ("11", "北京市", "北京", RegionLevel.PROVINCE, None),
+    ("1101", "市辖区", "", RegionLevel.PREFECTURE, "11"),
+    ("110108", "海淀区", "", RegionLevel.COUNTY, "1101"),
+    ("34", "安徽省", "安徽", RegionLevel.PROVINCE, None),
+    ("3402", "芜湖市", "芜湖", RegionLevel.PREFECTURE, "34"),
+    ("3412", "阜阳市", "阜阳", RegionLevel.PREFECTURE, "34"),
+    ("63", "青海省", "青海", RegionLevel.PROVINCE, None),
+    ("6301", "西宁市", "西宁", RegionLevel.PREFECTURE, "63"),
+    ("62", "甘肃省", "甘肃", RegionLevel.PROVINCE, None),
+    ("6201", "兰州市", "兰州", RegionLevel.PREFECTURE, "62"),
+    ("51", "四川省", "四川", RegionLevel.PROVINCE, None),
+    ("5101", "成都市", "成都", RegionLevel.PREFECTURE, "51"),
+    ("5132", "阿坝藏族羌族自治州", "阿坝州", RegionLevel.PREFECTURE, "51"),
+    ("513221", "汶川县", "", RegionLevel.COUNTY, "5132"),
+    ("5134", "凉山彝族自治州", "凉山州", RegionLevel.PREFECTURE, "51"),
+    ("513401", "西昌市", "", RegionLevel.COUNTY, "5134"),
+    ("513436", "美姑县", "", RegionLevel.COUNTY, "5134"),
+    ("44", "广东省", "广东", RegionLevel.PROVINCE, None),
+    ("4401", "广州市", "广州", RegionLevel.PREFECTURE, "44"),
+    ("440106", "天河区", "", RegionLevel.COUNTY, "4401"),
+    ("4414", "梅州市", "梅州", RegionLevel.PREFECTURE, "44"),
+    ("441403", "梅县区", "", RegionLevel.COUNTY, "4414"),
+    ("441422", "大埔县", "", RegionLevel.COUNTY, "4414"),
+]
+
+PASSWORD = "world-password"  # noqa: S105
+
+
+@dataclass
+class World:
+    regions: dict[str, Region]
+    programme: Programme
+    phase: Phase
+    consortium: Consortium
+    bnu: Institution
+    ahnu: Institution
+    nwnu: Institution
+    sicnu: Institution
+    qhnu: Institution
+    fynu: Institution
+    abtc: Institution
+    xcyz: Institution
+    anhui_department: Institution
+    pairings: list[Pairing]
+    alice: AbstractUser  # a plain signed-in user
+
+    def region(self, name: str) -> Region:
+        return next(r for r in self.regions.values() if r.name == name or r.short_name == name)
+
+
+def build_world() -> World:
+    regions: dict[str, Region] = {}
+    for code, name, short, level, parent in REGIONS:
+        regions[code] = Region.objects.create(
+            code=code, name=name, short_name=short, level=level,
+            parent=regions[parent] if parent else None,
+        )
+    regions["513436"].is_key_rural_revitalization_county = True
+    regions["513436"].is_poverty_alleviated_county = True
+    regions["513436"].save()
+
+    def inst(name: str, kind: str, code: str) -> Institution:
+        return Institution.objects.create(name=name, kind=kind, region=regions[code])
+
+    bnu = inst("北京师范大学", K.NORMAL_UNIVERSITY, "110108")
+    ahnu = inst("安徽师范大学", K.NORMAL_UNIVERSITY, "3402")
+    nwnu = inst("西北师范大学", K.NORMAL_UNIVERSITY, "6201")
+    sicnu = inst("四川师范大学", K.NORMAL_UNIVERSITY, "5101")
+    qhnu = inst("青海师范大学", K.NORMAL_UNIVERSITY, "6301")
+    fynu = inst("阜阳师范大学", K.NORMAL_UNIVERSITY, "3412")
+    abtc = inst("阿坝师范学院", K.NORMAL_COLLEGE, "513221")
+    xcyz = inst("西昌民族幼儿师范高等专科学校", K.NORMAL_JUNIOR_COLLEGE, "513401")
+    anhui = inst("安徽省教育厅", K.PROVINCIAL_DEPARTMENT, "34")
+
+    programme = Programme.objects.create(
+        name="师范教育协同提质计划", short_name="协同提质计划", slug="national",
+        level=ProgrammeLevel.NATIONAL, issuing_authority="教育部办公厅",
+        document_number="教师厅函〔2022〕2号", starts_on=dt.date(2022, 2, 9),
+        ends_on=dt.date(2025, 12, 31), min_supporting_members=3,
+    )
+    phase = Phase.objects.create(
+        programme=programme, kind=PhaseKind.PHASE, number=1, name="“十四五”期间",
+        starts_on=programme.starts_on, ends_on=programme.ends_on,
+    )
+    pairs = [(bnu, qhnu), (ahnu, fynu), (nwnu, abtc), (sicnu, xcyz)]
+    members = [MemberSpec(bnu, MemberRole.LEAD)]
+    members += [MemberSpec(a, MemberRole.SUPPORTING) for a, _ in pairs]
+    members += [MemberSpec(b, MemberRole.SUPPORTED) for _, b in pairs]
+    members += [MemberSpec(anhui, MemberRole.PROVINCIAL_DEPARTMENT)]
+    consortium = consortium_create(
+        programme=programme, name="北京师范大学组团", lead=bnu, members=members
+    )
+    pairings = [
+        pairing_create(programme=programme, phase=phase, consortium=consortium,
+                       kind=PairingKind.UNIVERSITY_COLLEGE, supporter=a, supported=b)
+        for a, b in pairs
+    ]
+    alice = get_user_model().objects.create_user("alice", password=PASSWORD)
+    return World(
+        regions=regions, programme=programme, phase=phase, consortium=consortium,
+        bnu=bnu, ahnu=ahnu, nwnu=nwnu, sicnu=sicnu, qhnu=qhnu, fynu=fynu, abtc=abtc,
+        xcyz=xcyz, anhui_department=anhui, pairings=pairings, alice=alice,
+    )

@@ -74,10 +74,8 @@ class Affiliation(models.Model):
             )
         if (
             self.role == Role.COORDINATOR
-            and self.consortium_id
+            and self.consortium is not None
             and self.institution_id
             and self.consortium.lead_id != self.institution_id
         ):
-            raise ValidationError(
-                {"institution": _("协调人必须属于该组团的牵头高校。")}
-            )
+            raise ValidationError({"institution": _("协调人必须属于该组团的牵头高校。")})

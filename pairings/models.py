@@ -1,12 +1,17 @@
 """Consortia (组团, "1+M+N"), their members, and pairings (结对帮扶) between institutions."""
 
+from collections.abc import Callable
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from pairings.choices import MemberRole, PairingKind, PairingStatus
 from pairings.rules import MemberSpec, consortium_structure_errors, pairing_kind_errors
+
+StrOrPromise = str | Promise
 
 
 class Consortium(models.Model):
@@ -63,8 +68,8 @@ class Consortium(models.Model):
         )
 
     def formula(self) -> str:
-        """"1+M+N" as it stands, e.g. 1+4+4."""
-        counts = {role: 0 for role in MemberRole.values}
+        """ "1+M+N" as it stands, e.g. 1+4+4."""
+        counts = dict.fromkeys(MemberRole.values, 0)
         for membership in self.memberships.all():
             counts[membership.role] += 1
         return f"1+{counts[MemberRole.SUPPORTING]}+{counts[MemberRole.SUPPORTED]}"
@@ -169,9 +174,7 @@ class Pairing(models.Model):
         ordering = ["programme", "phase__number", "kind", "id"]
         indexes = [models.Index(fields=["programme", "kind"])]
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(supporter=F("supported")), name="pairing_not_self"
-            ),
+            models.CheckConstraint(condition=~Q(supporter=F("supported")), name="pairing_not_self"),
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True)
                 | Q(starts_on__isnull=True)
@@ -198,14 +201,14 @@ class Pairing(models.Model):
             return
         errors: dict[str, list[str]] = {}
 
-        def add(field: str, message: str) -> None:
-            errors.setdefault(field, []).append(message)
+        def add(field: str, message: StrOrPromise) -> None:
+            errors.setdefault(field, []).append(str(message))
 
         for field, message in pairing_kind_errors(
             kind=self.kind, supporter=self.supporter, supported=self.supported
         ).items():
             add(field, message)
-        if self.phase_id and self.phase.programme_id != self.programme_id:
+        if self.phase is not None and self.phase.programme_id != self.programme_id:
             add("phase", _("所选轮次不属于该计划。"))
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             add("ends_on", _("结束日期不能早于开始日期。"))
@@ -216,12 +219,12 @@ class Pairing(models.Model):
                 _("受援方“%(name)s”不在计划实施地区“%(region)s”内。")
                 % {"name": self.supported, "region": region},
             )
-        if self.consortium_id:
-            self._check_consortium(add)
+        if self.consortium is not None:
+            self._check_consortium(self.consortium, add)
         if self.supporter_id != self.supported_id:
             duplicate = Pairing.objects.filter(
                 programme_id=self.programme_id,
-                phase_id=self.phase_id,
+                phase=self.phase,
                 supporter_id=self.supporter_id,
                 supported_id=self.supported_id,
             ).exclude(pk=self.pk)
@@ -234,15 +237,16 @@ class Pairing(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def _check_consortium(self, add) -> None:
-        consortium = self.consortium
+    def _check_consortium(
+        self, consortium: Consortium, add: Callable[[str, StrOrPromise], None]
+    ) -> None:
         if consortium.programme_id != self.programme_id:
             add("consortium", _("所选组团不属于该计划。"))
             return
-        roles = dict.fromkeys([self.supporter_id, self.supported_id], set())
+        roles: dict[int, set[str]] = {self.supporter_id: set(), self.supported_id: set()}
         for institution_id, role in consortium.memberships.values_list("institution_id", "role"):
             if institution_id in roles:
-                roles[institution_id] = roles[institution_id] | {role}
+                roles[institution_id].add(role)
         if not roles[self.supporter_id] & {MemberRole.LEAD, MemberRole.SUPPORTING}:
             add(
                 "supporter",

@@ -39,7 +39,9 @@ def consortium_structure_errors(
     m, n = len(supporting), len(supported)
 
     if len(leads) != 1:
-        errors.append(_("组团必须有且只有一所牵头高校，当前有 %(count)d 所。") % {"count": len(leads)})
+        errors.append(
+            _("组团必须有且只有一所牵头高校，当前有 %(count)d 所。") % {"count": len(leads)}
+        )
     elif lead is not None and leads[0].pk != lead.pk:
         errors.append(
             _("成员中的牵头高校“%(member)s”与组团的牵头高校“%(lead)s”不一致。")
@@ -63,9 +65,7 @@ def consortium_structure_errors(
     helpers = {i.pk for i in leads + supporting}
     for institution in supported:
         if institution.pk in helpers:
-            errors.append(
-                _("“%(name)s”不能既是帮扶方又是重点支持院校。") % {"name": institution}
-            )
+            errors.append(_("“%(name)s”不能既是帮扶方又是重点支持院校。") % {"name": institution})
     for institution in leads + supporting:
         if institution.kind not in KindGroup.TEACHER_EDUCATION_HIGHER:
             errors.append(
@@ -86,9 +86,7 @@ def consortium_structure_errors(
                 % {"name": institution}
             )
         elif institution.region.code[:2] not in supported_provinces:
-            errors.append(
-                _("“%(name)s”所在省份没有本组团的重点支持院校。") % {"name": institution}
-            )
+            errors.append(_("“%(name)s”所在省份没有本组团的重点支持院校。") % {"name": institution})
     seen: set[tuple[int, str]] = set()
     for member in members:
         key = (member.institution.pk, member.role)
@@ -196,7 +194,9 @@ def pairing_kind_errors(
         and not errors
         and supporter.region.code[:4] != supported.region.code[:4]
     ):
-        errors["supported"] = _("市县域内结对的双方须在同一地级市内：“%(a)s”与“%(b)s”不在同一市。") % {
+        errors["supported"] = _(
+            "市县域内结对的双方须在同一地级市内：“%(a)s”与“%(b)s”不在同一市。"
+        ) % {
             "a": supporter,
             "b": supported,
         }

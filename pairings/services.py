@@ -85,7 +85,6 @@ def pairing_create(
     return pairing
 
 
-
 def pairing_ensure(
     *,
     programme: Programme,

@@ -18,9 +18,7 @@ User = AbstractBaseUser | AnonymousUser
 
 def _count(queryset: QuerySet) -> Coalesce:
     """A correlated COUNT subquery (cheaper than joining two one-to-many relations at once)."""
-    counted = (
-        queryset.order_by().values("programme").annotate(n=Count("pk")).values("n")
-    )
+    counted = queryset.order_by().values("programme").annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 

@@ -176,13 +176,9 @@ class KindGroup:
             InstitutionKind.TEACHING_POINT,
         }
     )
-    RESEARCH = frozenset(
-        {InstitutionKind.TEACHER_DEVELOPMENT, InstitutionKind.TEACHING_RESEARCH}
-    )
+    RESEARCH = frozenset({InstitutionKind.TEACHER_DEVELOPMENT, InstitutionKind.TEACHING_RESEARCH})
     LOCAL_BUREAU = frozenset({InstitutionKind.COUNTY_BUREAU, InstitutionKind.CITY_BUREAU})
-    AUTHORITY = frozenset(
-        {InstitutionKind.PROVINCIAL_DEPARTMENT, InstitutionKind.MINISTRY}
-    )
+    AUTHORITY = frozenset({InstitutionKind.PROVINCIAL_DEPARTMENT, InstitutionKind.MINISTRY})
 
 
 class Institution(models.Model):

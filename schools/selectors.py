@@ -55,9 +55,7 @@ def region_get(*, code: str) -> Region:
 def region_children(*, user: User, parent: Region | None) -> list[RegionRow]:
     """The regions one level below `parent` (provinces when None), each with the number of
     institutions in it and below it. Three queries whatever the size of the tree."""
-    children = list(
-        Region.objects.filter(parent=parent).annotate(child_count=Count("children"))
-    )
+    children = list(Region.objects.filter(parent=parent).annotate(child_count=Count("children")))
     if not children:
         return []
     prefix_length = len(children[0].code)
@@ -68,7 +66,8 @@ def region_children(*, user: User, parent: Region | None) -> list[RegionRow]:
     for code, n in located.values_list("region__code").annotate(n=Count("pk")):
         counts[code[:prefix_length]] = counts.get(code[:prefix_length], 0) + n
     return [
-        RegionRow(region=child, institution_count=counts.get(child.code, 0),
-                  child_count=child.child_count)  # type: ignore[attr-defined]
+        RegionRow(
+            region=child, institution_count=counts.get(child.code, 0), child_count=child.child_count
+        )  # type: ignore[attr-defined]
         for child in children
     ]

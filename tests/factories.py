@@ -10,7 +10,7 @@ from programmes.models import Phase, PhaseKind, Programme, ProgrammeLevel
 from schools.models import Institution, InstitutionKind, Region, RegionLevel
 
 
-class RegionFactory(factory.django.DjangoModelFactory):
+class RegionFactory(factory.django.DjangoModelFactory[Region]):
     class Meta:
         model = Region
         django_get_or_create = ("code",)
@@ -21,7 +21,7 @@ class RegionFactory(factory.django.DjangoModelFactory):
     parent = None
 
 
-class InstitutionFactory(factory.django.DjangoModelFactory):
+class InstitutionFactory(factory.django.DjangoModelFactory[Institution]):
     class Meta:
         model = Institution
 
@@ -30,7 +30,7 @@ class InstitutionFactory(factory.django.DjangoModelFactory):
     region = factory.SubFactory(RegionFactory)
 
 
-class ProgrammeFactory(factory.django.DjangoModelFactory):
+class ProgrammeFactory(factory.django.DjangoModelFactory[Programme]):
     class Meta:
         model = Programme
 
@@ -43,7 +43,7 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
     ends_on = dt.date(2025, 12, 31)
 
 
-class PhaseFactory(factory.django.DjangoModelFactory):
+class PhaseFactory(factory.django.DjangoModelFactory[Phase]):
     class Meta:
         model = Phase
 
@@ -55,7 +55,7 @@ class PhaseFactory(factory.django.DjangoModelFactory):
     ends_on = factory.LazyAttribute(lambda o: o.programme.ends_on)
 
 
-class PairingFactory(factory.django.DjangoModelFactory):
+class PairingFactory(factory.django.DjangoModelFactory[Pairing]):
     class Meta:
         model = Pairing
 

@@ -98,7 +98,8 @@ def test_institution_search(alice_client, world: World) -> None:
     response = alice_client.get(reverse("schools:institution_list"), {"q": "阜阳"})
     assert [i.name for i in response.context["page"].object_list] == ["阜阳师范大学"]
     response = alice_client.get(
-        reverse("schools:institution_list"), {"region": "51", "kind": InstitutionKind.NORMAL_COLLEGE}
+        reverse("schools:institution_list"),
+        {"region": "51", "kind": InstitutionKind.NORMAL_COLLEGE},
     )
     assert [i.name for i in response.context["page"].object_list] == ["阿坝师范学院"]
 
@@ -117,12 +118,18 @@ def test_missing_objects_answer_404(alice_client, world: World, name: str) -> No
 def grow(world: World, n: int) -> None:
     """Add n more colleges, each paired by a consortium member, to prove counts do not grow."""
     for i in range(n):
-        college = InstitutionFactory(name=f"加测学院{world.phase.pk}-{i}",
-                                     kind=InstitutionKind.NORMAL_COLLEGE,
-                                     region=world.region("凉山州"))
-        pairing_create(programme=world.programme, phase=world.phase,
-                       kind=PairingKind.UNIVERSITY_COLLEGE, supporter=world.ahnu,
-                       supported=college)
+        college = InstitutionFactory.create(
+            name=f"加测学院{world.phase.pk}-{i}",
+            kind=InstitutionKind.NORMAL_COLLEGE,
+            region=world.region("凉山州"),
+        )
+        pairing_create(
+            programme=world.programme,
+            phase=world.phase,
+            kind=PairingKind.UNIVERSITY_COLLEGE,
+            supporter=world.ahnu,
+            supported=college,
+        )
 
 
 # Queries per page, whatever the data size: session + user (2), then the page's own reads.
@@ -154,10 +161,18 @@ def test_query_count_is_constant(alice_client, world, name, django_assert_max_nu
 def test_admin_pages_load_for_an_administrator(client, world: World, django_user_model) -> None:
     admin = django_user_model.objects.create_superuser("root", password=PASSWORD)
     client.force_login(admin)
-    for model in ("schools/region", "schools/institution", "programmes/programme",
-                  "pairings/consortium", "pairings/pairing", "accounts/affiliation"):
+    for model in (
+        "schools/region",
+        "schools/institution",
+        "programmes/programme",
+        "pairings/consortium",
+        "pairings/pairing",
+        "accounts/affiliation",
+    ):
         assert client.get(f"/admin/{model}/").status_code == 200, model
-    assert client.get(f"/admin/pairings/consortium/{world.consortium.pk}/change/").status_code == 200
+    assert (
+        client.get(f"/admin/pairings/consortium/{world.consortium.pk}/change/").status_code == 200
+    )
     body = client.get("/admin/").content.decode()
     assert "组团与结对" in body  # the admin speaks Chinese
 

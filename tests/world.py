@@ -46,7 +46,7 @@ REGIONS = [
     ("441422", "大埔县", "", RegionLevel.COUNTY, "4414"),
 ]
 
-PASSWORD = "world-password"  # noqa: S105
+PASSWORD = "world-password"
 
 
 @dataclass
@@ -75,7 +75,10 @@ def build_world() -> World:
     regions: dict[str, Region] = {}
     for code, name, short, level, parent in REGIONS:
         regions[code] = Region.objects.create(
-            code=code, name=name, short_name=short, level=level,
+            code=code,
+            name=name,
+            short_name=short,
+            level=level,
             parent=regions[parent] if parent else None,
         )
     regions["513436"].is_key_rural_revitalization_county = True
@@ -96,14 +99,23 @@ def build_world() -> World:
     anhui = inst("安徽省教育厅", K.PROVINCIAL_DEPARTMENT, "34")
 
     programme = Programme.objects.create(
-        name="师范教育协同提质计划", short_name="协同提质计划", slug="national",
-        level=ProgrammeLevel.NATIONAL, issuing_authority="教育部办公厅",
-        document_number="教师厅函〔2022〕2号", starts_on=dt.date(2022, 2, 9),
-        ends_on=dt.date(2025, 12, 31), min_supporting_members=3,
+        name="师范教育协同提质计划",
+        short_name="协同提质计划",
+        slug="national",
+        level=ProgrammeLevel.NATIONAL,
+        issuing_authority="教育部办公厅",
+        document_number="教师厅函〔2022〕2号",
+        starts_on=dt.date(2022, 2, 9),
+        ends_on=dt.date(2025, 12, 31),
+        min_supporting_members=3,
     )
     phase = Phase.objects.create(
-        programme=programme, kind=PhaseKind.PHASE, number=1, name="“十四五”期间",
-        starts_on=programme.starts_on, ends_on=programme.ends_on,
+        programme=programme,
+        kind=PhaseKind.PHASE,
+        number=1,
+        name="“十四五”期间",
+        starts_on=programme.starts_on,
+        ends_on=programme.ends_on,
     )
     pairs = [(bnu, qhnu), (ahnu, fynu), (nwnu, abtc), (sicnu, xcyz)]
     members = [MemberSpec(bnu, MemberRole.LEAD)]
@@ -114,13 +126,31 @@ def build_world() -> World:
         programme=programme, name="北京师范大学组团", lead=bnu, members=members
     )
     pairings = [
-        pairing_create(programme=programme, phase=phase, consortium=consortium,
-                       kind=PairingKind.UNIVERSITY_COLLEGE, supporter=a, supported=b)
+        pairing_create(
+            programme=programme,
+            phase=phase,
+            consortium=consortium,
+            kind=PairingKind.UNIVERSITY_COLLEGE,
+            supporter=a,
+            supported=b,
+        )
         for a, b in pairs
     ]
     alice = get_user_model().objects.create_user("alice", password=PASSWORD)
     return World(
-        regions=regions, programme=programme, phase=phase, consortium=consortium,
-        bnu=bnu, ahnu=ahnu, nwnu=nwnu, sicnu=sicnu, qhnu=qhnu, fynu=fynu, abtc=abtc,
-        xcyz=xcyz, anhui_department=anhui, pairings=pairings, alice=alice,
+        regions=regions,
+        programme=programme,
+        phase=phase,
+        consortium=consortium,
+        bnu=bnu,
+        ahnu=ahnu,
+        nwnu=nwnu,
+        sicnu=sicnu,
+        qhnu=qhnu,
+        fynu=fynu,
+        abtc=abtc,
+        xcyz=xcyz,
+        anhui_department=anhui,
+        pairings=pairings,
+        alice=alice,
     )

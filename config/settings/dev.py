@@ -1,7 +1,7 @@
 """Local development: DEBUG on, SQLite unless DATABASE_URL says otherwise, console email."""
 
-from .base import *  # noqa: F403
+from .base import *
 from .base import SECRET_KEY
 
 DEBUG = True
-SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
+SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-do-not-use-in-production"

@@ -4,7 +4,7 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: F403
+from .base import *
 from .base import MIDDLEWARE, SECRET_KEY, STORAGES, env_bool
 
 if not SECRET_KEY:

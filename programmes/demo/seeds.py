@@ -72,46 +72,76 @@ def build_national() -> Programme:
     moe = institution_ensure(
         name="教育部", kind=K.MINISTRY, region=region("北京市", "市辖区", "西城区")
     )
-    contact_ensure(institution=moe, name="李沐明", post="教师工作司", phone="010-66097080",
-                   email="fzc@moe.edu.cn")
-    contact_ensure(institution=moe, name="宋长远", post="教师工作司", phone="010-66097580",
-                   email="fzc@moe.edu.cn")
+    contact_ensure(
+        institution=moe,
+        name="李沐明",
+        post="教师工作司",
+        phone="010-66097080",
+        email="fzc@moe.edu.cn",
+    )
+    contact_ensure(
+        institution=moe,
+        name="宋长远",
+        post="教师工作司",
+        phone="010-66097580",
+        email="fzc@moe.edu.cn",
+    )
 
     bnu = institution_ensure(
-        name="北京师范大学", short_name="北师大", kind=K.NORMAL_UNIVERSITY,
+        name="北京师范大学",
+        short_name="北师大",
+        kind=K.NORMAL_UNIVERSITY,
         region=region("北京市", "市辖区", "海淀区"),
     )
     ahnu = institution_ensure(
-        name="安徽师范大学", short_name="安徽师大", kind=K.NORMAL_UNIVERSITY,
+        name="安徽师范大学",
+        short_name="安徽师大",
+        kind=K.NORMAL_UNIVERSITY,
         region=region("安徽省", "芜湖市"),
     )
     nwnu = institution_ensure(
-        name="西北师范大学", short_name="西北师大", kind=K.NORMAL_UNIVERSITY,
+        name="西北师范大学",
+        short_name="西北师大",
+        kind=K.NORMAL_UNIVERSITY,
         region=region("甘肃省", "兰州市", "安宁区"),
     )
     sicnu = institution_ensure(
-        name="四川师范大学", short_name="川师大", kind=K.NORMAL_UNIVERSITY,
+        name="四川师范大学",
+        short_name="川师大",
+        kind=K.NORMAL_UNIVERSITY,
         region=region("四川省", "成都市"),
     )
     qhnu = institution_ensure(
-        name="青海师范大学", short_name="青海师大", kind=K.NORMAL_UNIVERSITY,
+        name="青海师范大学",
+        short_name="青海师大",
+        kind=K.NORMAL_UNIVERSITY,
         region=region("青海省", "西宁市"),
     )
     fynu = institution_ensure(
-        name="阜阳师范大学", short_name="阜阳师大", kind=K.NORMAL_UNIVERSITY,
+        name="阜阳师范大学",
+        short_name="阜阳师大",
+        kind=K.NORMAL_UNIVERSITY,
         region=region("安徽省", "阜阳市"),
     )
     abtc = institution_ensure(
-        name="阿坝师范学院", short_name="阿坝师院", kind=K.NORMAL_COLLEGE,
+        name="阿坝师范学院",
+        short_name="阿坝师院",
+        kind=K.NORMAL_COLLEGE,
         region=region("四川省", "阿坝州", "汶川县"),
     )
     xcyz = institution_ensure(
-        name="西昌民族幼儿师范高等专科学校", short_name="西昌民族幼专",
-        kind=K.NORMAL_JUNIOR_COLLEGE, region=region("四川省", "凉山州", "西昌市"),
+        name="西昌民族幼儿师范高等专科学校",
+        short_name="西昌民族幼专",
+        kind=K.NORMAL_JUNIOR_COLLEGE,
+        region=region("四川省", "凉山州", "西昌市"),
     )
     departments = [
-        institution_ensure(name=f"{province}教育厅", short_name=f"{province[:2]}教育厅",
-                           kind=K.PROVINCIAL_DEPARTMENT, region=region(province))
+        institution_ensure(
+            name=f"{province}教育厅",
+            short_name=f"{province[:2]}教育厅",
+            kind=K.PROVINCIAL_DEPARTMENT,
+            region=region(province),
+        )
         for province in ("青海省", "安徽省", "四川省")
     ]
 
@@ -164,9 +194,18 @@ JIANGXI_ALLIANCE = [
 ]
 # One illustrative pilot county per prefecture (the real list was not published in the seed).
 JIANGXI_PILOT_COUNTIES = [
-    ("南昌市", "进贤县"), ("赣州市", "于都县"), ("南昌市", "安义县"), ("上饶市", "鄱阳县"),
-    ("抚州市", "广昌县"), ("宜春市", "铜鼓县"), ("吉安市", "永新县"), ("九江市", "修水县"),
-    ("宜春市", "万载县"), ("萍乡市", "莲花县"), ("新余市", "分宜县"), ("景德镇市", "浮梁县"),
+    ("南昌市", "进贤县"),
+    ("赣州市", "于都县"),
+    ("南昌市", "安义县"),
+    ("上饶市", "鄱阳县"),
+    ("抚州市", "广昌县"),
+    ("宜春市", "铜鼓县"),
+    ("吉安市", "永新县"),
+    ("九江市", "修水县"),
+    ("宜春市", "万载县"),
+    ("萍乡市", "莲花县"),
+    ("新余市", "分宜县"),
+    ("景德镇市", "浮梁县"),
 ]
 
 
@@ -204,9 +243,7 @@ def build_jiangxi() -> Programme:
         name="江西省教育厅", short_name="江西教育厅", kind=K.PROVINCIAL_DEPARTMENT, region=jiangxi
     )
     for prefecture in jiangxi.children.all():
-        institution_ensure(
-            name=f"{prefecture.name}教育局", kind=K.CITY_BUREAU, region=prefecture
-        )
+        institution_ensure(name=f"{prefecture.name}教育局", kind=K.CITY_BUREAU, region=prefecture)
     for (name, short, kind, city), (county_city, county) in zip(
         JIANGXI_ALLIANCE, JIANGXI_PILOT_COUNTIES, strict=True
     ):
@@ -230,12 +267,22 @@ def build_jiangxi() -> Programme:
 
 
 LESHAN_AREAS = [
-    ("1", "建立结对帮扶机制", "乐山师范学院牵头，协调乐山市教育局和 3 所优质中小学结对帮扶。", False),
+    (
+        "1",
+        "建立结对帮扶机制",
+        "乐山师范学院牵头，协调乐山市教育局和 3 所优质中小学结对帮扶。",
+        False,
+    ),
     ("2", "指导研制发展规划", "县级教师发展“十四五”规划；两所重点学校三年发展规划。", False),
     ("3", "强化校园文化建设", "具有民族和地域特色的校训、校歌、校徽及艺体活动。", False),
     ("4", "优化学校内部管理", "人事、财务、资产、校务会议、突发事件处理等管理制度。", False),
     ("5", "培养学生良好习惯", "“五洗”“五会”好习惯养成。", False),
-    ("6", "引领校长、教师专业发展", "研训一体的县级教师发展机构、校长教师培训团队、教师培训。", False),
+    (
+        "6",
+        "引领校长、教师专业发展",
+        "研训一体的县级教师发展机构、校长教师培训团队、教师培训。",
+        False,
+    ),
     ("7", "推进学校教育教学改革", "校本研修制度、同课异构案例成果、国家课程校本化。", False),
     ("8", "提升教育信息化水平", "信息技术应用能力提升工程 2.0、课堂教学资源共享平台。", False),
 ]
@@ -251,8 +298,9 @@ def build_leshan() -> Programme:
     if not (meigu.is_key_rural_revitalization_county and meigu.is_poverty_alleviated_county):
         meigu.is_key_rural_revitalization_county = True
         meigu.is_poverty_alleviated_county = True
-        meigu.save(update_fields=["is_key_rural_revitalization_county",
-                                  "is_poverty_alleviated_county"])
+        meigu.save(
+            update_fields=["is_key_rural_revitalization_county", "is_poverty_alleviated_county"]
+        )
     programme = programme_ensure(
         slug="leshan-meigu",
         name="乐山师范学院凉山州美姑县片区学校“一对一”精准帮扶提升工程",
@@ -266,51 +314,93 @@ def build_leshan() -> Programme:
         reporting_cadence=ReportingCadence.QUARTERLY,
         description=(
             "按照四川省凉山州未摘帽县片区学校“一对一”精准帮扶提升工程的要求，乐山师范学院牵头，"
-            "协调乐山市教育局和乐山市 3 所优质中小学，帮扶美姑县及其洪溪片区 13 所学校（含教学点），"
+            "协调乐山市教育局和乐山市 3 所优质中小学，"
+            "帮扶美姑县及其洪溪片区 13 所学校（含教学点），"
             "重点帮扶洪溪初级中学和依果觉乡小学校，完成县域和片区学校两个“五个一”任务。"
         ),
     )
-    phase_ensure(programme=programme, number=1, name="第一阶段", kind=PhaseKind.PHASE,
-                 starts_on=dt.date(2020, 6, 1), ends_on=dt.date(2021, 2, 28))
-    phase_ensure(programme=programme, number=2, name="第二阶段", kind=PhaseKind.PHASE,
-                 starts_on=dt.date(2021, 3, 1), ends_on=dt.date(2022, 3, 31))
+    phase_ensure(
+        programme=programme,
+        number=1,
+        name="第一阶段",
+        kind=PhaseKind.PHASE,
+        starts_on=dt.date(2020, 6, 1),
+        ends_on=dt.date(2021, 2, 28),
+    )
+    phase_ensure(
+        programme=programme,
+        number=2,
+        name="第二阶段",
+        kind=PhaseKind.PHASE,
+        starts_on=dt.date(2021, 3, 1),
+        ends_on=dt.date(2022, 3, 31),
+    )
     content_areas_ensure(programme=programme, areas=LESHAN_AREAS)
 
     leshan = region("四川省", "乐山市")
-    lstc = institution_ensure(name="乐山师范学院", short_name="乐山师院", kind=K.NORMAL_COLLEGE,
-                              region=region("四川省", "乐山市", "市中区"))
+    lstc = institution_ensure(
+        name="乐山师范学院",
+        short_name="乐山师院",
+        kind=K.NORMAL_COLLEGE,
+        region=region("四川省", "乐山市", "市中区"),
+    )
     contact_ensure(institution=lstc, name="熊明均", post="继续教育学院")
     institution_ensure(name="乐山市教育局", kind=K.CITY_BUREAU, region=leshan)
     quality_schools = [
-        institution_ensure(name="乐山市实验中学", short_name="实验中学",
-                           kind=K.NINE_YEAR_SCHOOL, region=leshan),
-        institution_ensure(name="乐山市实验小学", short_name="实验小学",
-                           kind=K.PRIMARY_SCHOOL, region=leshan),
-        institution_ensure(name="乐山师范学校附属小学", short_name="乐师附小",
-                           kind=K.PRIMARY_SCHOOL, region=leshan),
+        institution_ensure(
+            name="乐山市实验中学", short_name="实验中学", kind=K.NINE_YEAR_SCHOOL, region=leshan
+        ),
+        institution_ensure(
+            name="乐山市实验小学", short_name="实验小学", kind=K.PRIMARY_SCHOOL, region=leshan
+        ),
+        institution_ensure(
+            name="乐山师范学校附属小学", short_name="乐师附小", kind=K.PRIMARY_SCHOOL, region=leshan
+        ),
     ]
     meigu_bureau = institution_ensure(name="美姑县教育局", kind=K.COUNTY_BUREAU, region=meigu)
-    hongxi_middle = institution_ensure(name="美姑县洪溪初级中学", short_name="洪溪中学",
-                                       kind=K.MIDDLE_SCHOOL, region=meigu, cluster="洪溪片区")
-    yiguojue = institution_ensure(name="美姑县依果觉乡小学校", short_name="依果觉乡中心校",
-                                  kind=K.PRIMARY_SCHOOL, region=meigu, cluster="洪溪片区")
+    hongxi_middle = institution_ensure(
+        name="美姑县洪溪初级中学",
+        short_name="洪溪中学",
+        kind=K.MIDDLE_SCHOOL,
+        region=meigu,
+        cluster="洪溪片区",
+    )
+    yiguojue = institution_ensure(
+        name="美姑县依果觉乡小学校",
+        short_name="依果觉乡中心校",
+        kind=K.PRIMARY_SCHOOL,
+        region=meigu,
+        cluster="洪溪片区",
+    )
     for name in HONGXI_DEMO_SCHOOLS:
         kind = K.TEACHING_POINT if "教学点" in name else K.PRIMARY_SCHOOL
         institution_ensure(name=name, kind=kind, region=meigu, cluster="洪溪片区", is_demo=True)
 
     ended = PairingStatus.ENDED
     for supported in (meigu_bureau, hongxi_middle, yiguojue):
-        pairing_ensure(programme=programme, kind=PairingKind.ONE_TO_ONE, supporter=lstc,
-                       supported=supported, starts_on=programme.starts_on,
-                       ends_on=programme.ends_on, status=ended)
+        pairing_ensure(
+            programme=programme,
+            kind=PairingKind.ONE_TO_ONE,
+            supporter=lstc,
+            supported=supported,
+            starts_on=programme.starts_on,
+            ends_on=programme.ends_on,
+            status=ended,
+        )
     experimental_middle, experimental_primary, affiliated_primary = quality_schools
     for supporter, supported in (
         (experimental_middle, hongxi_middle),
         (experimental_primary, yiguojue),
         (affiliated_primary, yiguojue),
     ):
-        pairing_ensure(programme=programme, kind=PairingKind.SCHOOL_SCHOOL, supporter=supporter,
-                       supported=supported, starts_on=programme.starts_on,
-                       ends_on=programme.ends_on, status=ended,
-                       note="三所优质学校与两所重点学校的具体对应为示例")
+        pairing_ensure(
+            programme=programme,
+            kind=PairingKind.SCHOOL_SCHOOL,
+            supporter=supporter,
+            supported=supported,
+            starts_on=programme.starts_on,
+            ends_on=programme.ends_on,
+            status=ended,
+            note="三所优质学校与两所重点学校的具体对应为示例",
+        )
     return programme

@@ -40,8 +40,12 @@ def test_bnu_consortium_is_1_plus_4_plus_4_with_lead_also_supporting(world: Worl
 
 
 def test_exactly_one_lead(world: World) -> None:
-    members = [MemberSpec(world.ahnu, S), MemberSpec(world.nwnu, S), MemberSpec(world.sicnu, S),
-               MemberSpec(world.fynu, N)]
+    members = [
+        MemberSpec(world.ahnu, S),
+        MemberSpec(world.nwnu, S),
+        MemberSpec(world.sicnu, S),
+        MemberSpec(world.fynu, N),
+    ]
     with pytest.raises(ValidationError) as excinfo:
         create(world, members)
     assert "组团必须有且只有一所牵头高校，当前有 0 所" in messages(excinfo)
@@ -53,25 +57,41 @@ def test_exactly_one_lead(world: World) -> None:
 
 
 def test_lead_member_must_be_the_consortium_lead(world: World) -> None:
-    members = [MemberSpec(world.ahnu, L), MemberSpec(world.ahnu, S), MemberSpec(world.nwnu, S),
-               MemberSpec(world.sicnu, S), MemberSpec(world.fynu, N)]
+    members = [
+        MemberSpec(world.ahnu, L),
+        MemberSpec(world.ahnu, S),
+        MemberSpec(world.nwnu, S),
+        MemberSpec(world.sicnu, S),
+        MemberSpec(world.fynu, N),
+    ]
     with pytest.raises(ValidationError) as excinfo:
         create(world, members)
     assert "与组团的牵头高校“北京师范大学”不一致" in messages(excinfo)
 
 
 def test_m_must_not_be_smaller_than_n(world: World) -> None:
-    members = [MemberSpec(world.bnu, L), MemberSpec(world.bnu, S), MemberSpec(world.ahnu, S),
-               MemberSpec(world.nwnu, S), MemberSpec(world.qhnu, N), MemberSpec(world.fynu, N),
-               MemberSpec(world.abtc, N), MemberSpec(world.xcyz, N)]
+    members = [
+        MemberSpec(world.bnu, L),
+        MemberSpec(world.bnu, S),
+        MemberSpec(world.ahnu, S),
+        MemberSpec(world.nwnu, S),
+        MemberSpec(world.qhnu, N),
+        MemberSpec(world.fynu, N),
+        MemberSpec(world.abtc, N),
+        MemberSpec(world.xcyz, N),
+    ]
     with pytest.raises(ValidationError) as excinfo:
         create(world, members)
     assert "M ≥ N：参与帮扶高校 3 所少于重点支持院校 4 所" in messages(excinfo)
 
 
 def test_national_programme_needs_at_least_three_supporting(world: World) -> None:
-    members = [MemberSpec(world.bnu, L), MemberSpec(world.bnu, S), MemberSpec(world.ahnu, S),
-               MemberSpec(world.fynu, N)]
+    members = [
+        MemberSpec(world.bnu, L),
+        MemberSpec(world.bnu, S),
+        MemberSpec(world.ahnu, S),
+        MemberSpec(world.fynu, N),
+    ]
     with pytest.raises(ValidationError) as excinfo:
         create(world, members)
     assert "不少于 3 所（M ≥ 3），当前只有 2 所" in messages(excinfo)
@@ -93,32 +113,53 @@ def test_needs_supporting_and_supported(world: World) -> None:
 
 
 def test_supported_college_cannot_also_support(world: World) -> None:
-    members = [MemberSpec(world.bnu, L), MemberSpec(world.ahnu, S), MemberSpec(world.nwnu, S),
-               MemberSpec(world.fynu, S), MemberSpec(world.fynu, N)]
+    members = [
+        MemberSpec(world.bnu, L),
+        MemberSpec(world.ahnu, S),
+        MemberSpec(world.nwnu, S),
+        MemberSpec(world.fynu, S),
+        MemberSpec(world.fynu, N),
+    ]
     with pytest.raises(ValidationError) as excinfo:
         create(world, members)
     assert "“阜阳师范大学”不能既是帮扶方又是重点支持院校" in messages(excinfo)
 
 
 def test_member_kinds(world: World) -> None:
-    school = InstitutionFactory(name="某某小学", kind=InstitutionKind.PRIMARY_SCHOOL,
-                                region=world.region("阜阳市"))
-    members = [MemberSpec(world.bnu, L), MemberSpec(world.ahnu, S), MemberSpec(world.nwnu, S),
-               MemberSpec(school, S), MemberSpec(world.fynu, N)]
+    school = InstitutionFactory.create(
+        name="某某小学", kind=InstitutionKind.PRIMARY_SCHOOL, region=world.region("阜阳市")
+    )
+    members = [
+        MemberSpec(world.bnu, L),
+        MemberSpec(world.ahnu, S),
+        MemberSpec(world.nwnu, S),
+        MemberSpec(school, S),
+        MemberSpec(world.fynu, N),
+    ]
     with pytest.raises(ValidationError) as excinfo:
         create(world, members)
     assert "“某某小学”是小学，不能作为牵头或参与帮扶高校" in messages(excinfo)
 
-    members = [MemberSpec(world.bnu, L), MemberSpec(world.ahnu, S), MemberSpec(world.nwnu, S),
-               MemberSpec(world.sicnu, S), MemberSpec(school, N)]
+    members = [
+        MemberSpec(world.bnu, L),
+        MemberSpec(world.ahnu, S),
+        MemberSpec(world.nwnu, S),
+        MemberSpec(world.sicnu, S),
+        MemberSpec(school, N),
+    ]
     with pytest.raises(ValidationError) as excinfo:
         create(world, members)
     assert "重点支持院校须为师范院校或开展教师教育的院校" in messages(excinfo)
 
 
 def test_provincial_department_must_be_one_and_of_a_supported_province(world: World) -> None:
-    base = [MemberSpec(world.bnu, L), MemberSpec(world.ahnu, S), MemberSpec(world.nwnu, S),
-            MemberSpec(world.sicnu, S), MemberSpec(world.qhnu, N)]
+    base = [
+        MemberSpec(world.bnu, L),
+        MemberSpec(world.ahnu, S),
+        MemberSpec(world.nwnu, S),
+        MemberSpec(world.sicnu, S),
+        MemberSpec(world.qhnu, N),
+    ]
     with pytest.raises(ValidationError) as excinfo:
         create(world, [*base, MemberSpec(world.anhui_department, P)])
     assert "“安徽省教育厅”所在省份没有本组团的重点支持院校" in messages(excinfo)
@@ -130,9 +171,7 @@ def test_provincial_department_must_be_one_and_of_a_supported_province(world: Wo
 def test_failed_member_change_saves_nothing(world: World) -> None:
     before = list(world.consortium.memberships.values_list("institution", "role"))
     with pytest.raises(ValidationError):
-        consortium_set_members(
-            consortium=world.consortium, members=[MemberSpec(world.bnu, L)]
-        )
+        consortium_set_members(consortium=world.consortium, members=[MemberSpec(world.bnu, L)])
     after = list(world.consortium.memberships.values_list("institution", "role"))
     assert after == before
 

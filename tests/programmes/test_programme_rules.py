@@ -30,12 +30,18 @@ def test_provincial_programme_needs_a_region_and_national_has_none(world: World)
 
 
 def _round(programme: Programme, number: int, start: dt.date, end: dt.date) -> Phase:
-    return Phase(programme=programme, kind=PhaseKind.ROUND, number=number,
-                 name=f"第{number}轮", starts_on=start, ends_on=end)
+    return Phase(
+        programme=programme,
+        kind=PhaseKind.ROUND,
+        number=number,
+        name=f"第{number}轮",
+        starts_on=start,
+        ends_on=end,
+    )
 
 
 def test_rounds_stay_inside_the_programme_and_do_not_overlap(world: World) -> None:
-    programme = ProgrammeFactory(starts_on=dt.date(2021, 1, 1), ends_on=dt.date(2035, 12, 31))
+    programme = ProgrammeFactory.create(starts_on=dt.date(2021, 1, 1), ends_on=dt.date(2035, 12, 31))
     _round(programme, 1, dt.date(2021, 1, 1), dt.date(2025, 12, 31)).save()
     with pytest.raises(ValidationError) as excinfo:
         _round(programme, 2, dt.date(2025, 6, 1), dt.date(2030, 12, 31)).full_clean()
@@ -49,13 +55,15 @@ def test_rounds_stay_inside_the_programme_and_do_not_overlap(world: World) -> No
 
 
 def test_bureau_kinds_sit_at_their_level(world: World) -> None:
-    bureau = Institution(name="某县教育局", kind=InstitutionKind.COUNTY_BUREAU,
-                         region=world.region("阜阳市"))
+    bureau = Institution(
+        name="某县教育局", kind=InstitutionKind.COUNTY_BUREAU, region=world.region("阜阳市")
+    )
     with pytest.raises(ValidationError) as excinfo:
         bureau.full_clean()
     assert excinfo.value.message_dict["region"] == ["县级教育行政部门必须位于县级地区。"]
-    department = Institution(name="某省教育厅", kind=InstitutionKind.PROVINCIAL_DEPARTMENT,
-                             region=world.region("阜阳市"))
+    department = Institution(
+        name="某省教育厅", kind=InstitutionKind.PROVINCIAL_DEPARTMENT, region=world.region("阜阳市")
+    )
     with pytest.raises(ValidationError) as excinfo:
         department.full_clean()
     assert excinfo.value.message_dict["region"] == ["省级教育行政部门必须位于省级地区。"]

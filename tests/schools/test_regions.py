@@ -36,6 +36,7 @@ def test_country_loads_once_with_every_level() -> None:
     assert regions_load_country() == 0  # idempotent
 
     aba = Region.objects.matching("阿坝州").get()
+    assert aba.parent is not None
     assert aba.name == "阿坝藏族羌族自治州" and aba.parent.name == "四川省"
     meigu = Region.objects.get(name="美姑县")
     assert meigu.full_name == "四川省凉山彝族自治州美姑县"
@@ -50,11 +51,14 @@ def test_country_loads_once_with_every_level() -> None:
 
 
 def test_region_levels_must_nest(world: World) -> None:
-    county = Region(code="341299", name="测试县", level=RegionLevel.COUNTY,
-                    parent=world.region("安徽省"))
+    county = Region(
+        code="341299", name="测试县", level=RegionLevel.COUNTY, parent=world.region("安徽省")
+    )
     with pytest.raises(ValidationError) as excinfo:
         county.full_clean()
-    assert excinfo.value.message_dict["parent"] == ["“测试县”的上级必须是地级（地、市、州、盟）地区。"]
+    assert excinfo.value.message_dict["parent"] == [
+        "“测试县”的上级必须是地级（地、市、州、盟）地区。"
+    ]
 
     orphan = Region(code="3499", name="测试市", level=RegionLevel.PREFECTURE)
     with pytest.raises(ValidationError) as excinfo:

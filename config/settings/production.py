@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *
-from .base import MIDDLEWARE, SECRET_KEY, STORAGES, env_bool
+from .base import MIDDLEWARE, SECRET_KEY, STORAGES, env_bool, smtp_mailer
 
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set in the environment for production.")
@@ -25,3 +25,4 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+MAILERS = {"default": smtp_mailer()}

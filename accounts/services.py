@@ -13,26 +13,27 @@ from schools.models import Institution
 def user_ensure_with_affiliation(
     *,
     username: str,
-    password: str,
+    password_hash: str,
     full_name: str,
     institution: Institution | None,
     role: str | None,
     consortium: Consortium | None = None,
     is_superuser: bool = False,
 ) -> AbstractUser:
-    """A user with this username acting in this role; the password is set only on creation."""
+    """A user with this username acting in this role; the password is set only on creation.
+
+    Takes an already hashed password (make_password) so that a batch of users costs one hash.
+    """
     User = get_user_model()
-    user, created = User.objects.get_or_create(
+    user, _created = User.objects.get_or_create(
         username=username,
         defaults={
             "last_name": full_name,
             "is_staff": is_superuser,
             "is_superuser": is_superuser,
+            "password": password_hash,
         },
     )
-    if created:
-        user.set_password(password)
-        user.save(update_fields=["password"])
     if institution is not None and role is not None:
         exists = Affiliation.objects.filter(
             user=user, institution=institution, role=role, consortium=consortium

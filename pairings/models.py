@@ -1,6 +1,6 @@
 """Consortia (组团, "1+M+N"), their members, and pairings (结对帮扶) between institutions."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -195,6 +195,11 @@ class Pairing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.supporter} → {self.supported}"
+
+    def validate_constraints(self, exclude: Collection[str] | None = None) -> None:
+        # clean() already checks self-pairing and duplicates, with messages that name the
+        # institutions; skip the database constraints on the two parties to say it once.
+        super().validate_constraints(exclude={*(exclude or ()), "supporter", "supported"})
 
     def clean(self) -> None:
         if not (self.supporter_id and self.supported_id and self.programme_id):

@@ -18,7 +18,6 @@ class ProgrammeAdmin(admin.ModelAdmin):
     list_display = ["name", "level", "document_number", "starts_on", "ends_on"]
     list_filter = ["level", "reporting_cadence"]
     search_fields = ["name", "short_name", "document_number", "issuing_authority"]
-    prepopulated_fields = {"slug": ["short_name"]}
     autocomplete_fields = ["region"]
     inlines = [PhaseInline, ContentAreaInline]
 

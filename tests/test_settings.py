@@ -19,7 +19,11 @@ def test_check_deploy_is_clean_with_production_settings() -> None:
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -30,7 +34,11 @@ def test_production_refuses_to_start_without_a_secret_key() -> None:
     env["DJANGO_SETTINGS_MODULE"] = "config.settings.production"
     result = subprocess.run(
         [sys.executable, "manage.py", "check"],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
@@ -46,3 +54,17 @@ def test_no_broker_means_tasks_run_in_process() -> None:
         assert not settings.CELERY_TASK_ALWAYS_EAGER
     else:
         assert settings.CELERY_TASK_ALWAYS_EAGER
+
+
+def test_browser_language_does_not_switch_away_from_chinese(client) -> None:
+    response = client.get("/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="zh-CN"' in response.content.decode()
+    assert "登录" in response.content.decode()
+
+
+def test_the_user_can_choose_english(client) -> None:
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/login/"})
+    assert response.status_code == 302
+    body = client.get("/login/").content.decode()
+    assert '<html lang="en"' in body
+    assert "Sign in" in body and "Username" in body

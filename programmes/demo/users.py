@@ -1,5 +1,7 @@
 """One demo user per role, on the BNU consortium (seed 000) and Guangdong (seed 004)."""
 
+from django.contrib.auth.hashers import make_password
+
 from accounts.models import Role
 from accounts.services import user_ensure_with_affiliation
 from pairings.models import Consortium
@@ -74,10 +76,11 @@ def build_users() -> None:
     institutions = {
         i.name: i for i in Institution.objects.filter(name__in=[u[2] for u in DEMO_USERS if u[2]])
     }
+    password_hash = make_password(DEMO_PASSWORD)
     for username, full_name, institution_name, role, in_bnu, _purpose in DEMO_USERS:
         user_ensure_with_affiliation(
             username=username,
-            password=DEMO_PASSWORD,
+            password_hash=password_hash,
             full_name=full_name,
             institution=institutions[institution_name] if institution_name else None,
             role=role,

@@ -41,7 +41,9 @@ def _round(programme: Programme, number: int, start: dt.date, end: dt.date) -> P
 
 
 def test_rounds_stay_inside_the_programme_and_do_not_overlap(world: World) -> None:
-    programme = ProgrammeFactory.create(starts_on=dt.date(2021, 1, 1), ends_on=dt.date(2035, 12, 31))
+    programme = ProgrammeFactory.create(
+        starts_on=dt.date(2021, 1, 1), ends_on=dt.date(2035, 12, 31)
+    )
     _round(programme, 1, dt.date(2021, 1, 1), dt.date(2025, 12, 31)).save()
     with pytest.raises(ValidationError) as excinfo:
         _round(programme, 2, dt.date(2025, 6, 1), dt.date(2030, 12, 31)).full_clean()

@@ -1,0 +1,169 @@
+"""load_demo builds all four seed programmes with the seeds' names and counts, idempotently."""
+
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+from accounts.models import Affiliation
+from pairings.choices import MemberRole, PairingKind
+from pairings.models import Consortium, Pairing
+from programmes.demo.guangdong_data import SUPPORTED_CITIES
+from programmes.models import Programme
+from schools.models import Institution, Region
+
+
+def snapshot() -> dict[str, tuple[int, int | None]]:
+    """Row count and highest id of every table of ours: equal snapshots mean nothing changed."""
+    result = {}
+    for label in ("accounts", "schools", "programmes", "pairings"):
+        for model in apps.get_app_config(label).get_models():
+            ids = model._default_manager.values_list("pk", flat=True).order_by("-pk")
+            result[model._meta.label] = (ids.count(), ids.first())
+    return result
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """Load once for the module (it takes seconds); the test DB is flushed afterwards."""
+    with django_db_blocker.unblock():
+        out = StringIO()
+        call_command("load_demo", stdout=out)
+        first = snapshot()
+        call_command("load_demo", stdout=StringIO())
+        second = snapshot()
+        yield {"out": out.getvalue(), "first": first, "second": second}
+        for label in ("accounts", "pairings", "programmes", "schools"):
+            for model in reversed(list(apps.get_app_config(label).get_models())):
+                if model is Region:
+                    for level in ("county", "prefecture", "province"):  # children first
+                        Region.objects.filter(level=level).delete()
+                else:
+                    model._default_manager.all().delete()
+        apps.get_model("auth", "User").objects.all().delete()
+
+
+pytestmark = pytest.mark.django_db
+
+
+def test_running_twice_changes_nothing(demo) -> None:
+    assert demo["first"] == demo["second"]
+    assert "示例数据已就绪" in demo["out"]
+
+
+def test_four_programmes(demo) -> None:
+    assert set(Programme.objects.values_list("slug", flat=True)) == {
+        "national",
+        "jiangxi",
+        "leshan-meigu",
+        "guangdong",
+    }
+    national = Programme.objects.get(slug="national")
+    assert national.document_number == "教师厅函〔2022〕2号"
+    assert national.min_supporting_members == 3
+    assert [a.name for a in national.content_areas.all()] == [
+        "人才队伍建设",
+        "学科专业建设",
+        "基础教育服务能力建设",
+        "学校管理与发展建设",
+        "组团特色项目",
+    ]
+    assert Programme.objects.get(slug="jiangxi").document_number == "赣教基字〔2023〕39号"
+    assert Programme.objects.get(slug="leshan-meigu").document_number == "乐师院继教〔2020〕13号"
+    assert Programme.objects.get(slug="guangdong").document_number == "粤府〔2021〕55号"
+
+
+def test_bnu_consortium_as_in_seed_000(demo) -> None:
+    consortium = Consortium.objects.get(name="北京师范大学组团")
+    assert consortium.formula() == "1+4+4"
+    assert consortium.structure_errors() == []
+    pairs = set(consortium.pairings.values_list("supporter__name", "supported__name"))
+    assert pairs == {
+        ("北京师范大学", "青海师范大学"),
+        ("安徽师范大学", "阜阳师范大学"),
+        ("西北师范大学", "阿坝师范学院"),
+        ("四川师范大学", "西昌民族幼儿师范高等专科学校"),
+    }
+    departments = consortium.memberships.filter(role=MemberRole.PROVINCIAL_DEPARTMENT)
+    assert {m.institution.name for m in departments} == {
+        "青海省教育厅",
+        "安徽省教育厅",
+        "四川省教育厅",
+    }
+    assert Institution.objects.get(name="阿坝师范学院").region.name == "汶川县"
+
+
+def test_leshan_meigu_as_in_seed_003(demo) -> None:
+    programme = Programme.objects.get(slug="leshan-meigu")
+    assert [(p.name, str(p.starts_on), str(p.ends_on)) for p in programme.phases.all()] == [
+        ("第一阶段", "2020-06-01", "2021-02-28"),
+        ("第二阶段", "2021-03-01", "2022-03-31"),
+    ]
+    cluster = Institution.objects.filter(cluster="洪溪片区")
+    assert cluster.count() == 13
+    assert cluster.filter(is_demo=False).count() == 2  # the two key schools the seed names
+    supported = set(programme.pairings.values_list("supported__name", flat=True))
+    assert {"美姑县洪溪初级中学", "美姑县依果觉乡小学校", "美姑县教育局"} == supported
+    supporters = set(programme.pairings.values_list("supporter__name", flat=True))
+    assert supporters == {
+        "乐山师范学院",
+        "乐山市实验中学",
+        "乐山市实验小学",
+        "乐山师范学校附属小学",
+    }
+    meigu = Region.objects.get(name="美姑县")
+    assert meigu.is_key_rural_revitalization_county and meigu.is_poverty_alleviated_county
+
+
+def test_jiangxi_alliance_of_twelve(demo) -> None:
+    programme = Programme.objects.get(slug="jiangxi")
+    assert programme.pairings.count() == 12
+    assert programme.pairings.filter(supporter__name="江西师范大学").exists()
+    assert not programme.pairings.filter(is_demo=False).exists()
+
+
+GUANGDONG_COUNTS = {
+    PairingKind.CITY_CITY: 15,
+    PairingKind.COUNTY_COUNTY: 84,
+    PairingKind.NORMAL_COLLEGE_CITY: 15,
+    PairingKind.NON_NORMAL_COLLEGE_AREA: 140,
+    PairingKind.TEACHING_RESEARCH: 99,
+}
+
+
+def test_guangdong_three_rounds_and_seven_kinds(demo) -> None:
+    programme = Programme.objects.get(slug="guangdong")
+    rounds = list(programme.phases.values_list("name", "starts_on__year", "ends_on__year"))
+    assert rounds == [("第一轮", 2021, 2025), ("第二轮", 2026, 2030), ("第三轮", 2031, 2035)]
+    for number in (1, 2):
+        pairings = Pairing.objects.filter(programme=programme, phase__number=number)
+        for kind, count in GUANGDONG_COUNTS.items():
+            assert pairings.filter(kind=kind).count() == count, (number, kind)
+        assert pairings.filter(kind=PairingKind.SCHOOL_SCHOOL).count() > 0
+        assert pairings.filter(kind=PairingKind.INTRA_REGION).count() > 0
+    kinds = set(programme.pairings.values_list("kind", flat=True))
+    assert len(kinds) == 7
+    # Every supported party lies in the 15 cities the plan supports (粤东粤西粤北 + 惠江肇).
+    supported_city_codes = {
+        code[:4] for code in programme.pairings.values_list("supported__region__code", flat=True)
+    }
+    cities = set(
+        Region.objects.filter(code__in=supported_city_codes).values_list("name", flat=True)
+    )
+    assert cities == set(SUPPORTED_CITIES)
+    assert not programme.pairings.filter(is_demo=False).exists()  # all illustrative
+
+
+def test_one_demo_user_per_role(demo) -> None:
+    roles = set(Affiliation.objects.values_list("role", flat=True))
+    assert roles == {
+        "coordinator",
+        "contact",
+        "information_officer",
+        "provincial_officer",
+        "expert",
+    }
+    user_model = apps.get_model("auth", "User")
+    admin = user_model.objects.get(username="admin")
+    assert admin.is_superuser and admin.check_password("xtzt-demo-2026")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from config.services import get_or_create_validated
 from schools.models import Contact, Institution, Region, RegionLevel, Zone
 
 COUNTRY_DIVISIONS = Path(__file__).resolve().parent / "data" / "pca-code.json"
@@ -162,25 +163,16 @@ def institution_ensure(
     is_demo: bool = False,
 ) -> Institution:
     """Get the institution of that name, creating it (validated) when missing."""
-    institution = Institution.objects.filter(name=name).first()
-    if institution is None:
-        institution = Institution(
-            name=name,
-            kind=kind,
-            region=region,
-            short_name=short_name,
-            cluster=cluster,
-            is_demo=is_demo,
-        )
-        institution.full_clean()
-        institution.save()
-    return institution
+    return get_or_create_validated(
+        Institution,
+        {"name": name},
+        kind=kind,
+        region=region,
+        short_name=short_name,
+        cluster=cluster,
+        is_demo=is_demo,
+    )
 
 
 def contact_ensure(*, institution: Institution, name: str, **fields: object) -> Contact:
-    contact = institution.contacts.filter(name=name).first()
-    if contact is None:
-        contact = Contact(institution=institution, name=name, **fields)
-        contact.full_clean()
-        contact.save()
-    return contact
+    return get_or_create_validated(Contact, {"institution": institution, "name": name}, **fields)

@@ -1,10 +1,10 @@
 """Writes for users and their affiliations."""
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from accounts.models import Affiliation
+from accounts.permissions import user_sync_grants
 from pairings.models import Consortium
 from schools.models import Institution
 
@@ -19,12 +19,11 @@ def user_ensure_with_affiliation(
     role: str | None,
     consortium: Consortium | None = None,
     is_superuser: bool = False,
-) -> AbstractUser:
+) -> User:
     """A user with this username acting in this role; the password is set only on creation.
 
     Takes an already hashed password (make_password) so that a batch of users costs one hash.
     """
-    User = get_user_model()
     user, _created = User.objects.get_or_create(
         username=username,
         defaults={
@@ -44,4 +43,29 @@ def user_ensure_with_affiliation(
             )
             affiliation.full_clean()
             affiliation.save()
-    return user  # type: ignore[return-value]
+            user_sync_grants(user)
+    return user
+
+
+@transaction.atomic
+def affiliation_add(
+    *,
+    user: User,
+    institution: Institution,
+    role: str,
+    consortium: Consortium | None = None,
+) -> Affiliation:
+    """Give a user a role at an institution; their access follows at once."""
+    affiliation = Affiliation(user=user, institution=institution, role=role, consortium=consortium)
+    affiliation.full_clean()
+    affiliation.save()
+    user_sync_grants(user)
+    return affiliation
+
+
+@transaction.atomic
+def affiliation_remove(*, affiliation: Affiliation) -> None:
+    """Take a role away; every grant that came only from it goes with it, immediately."""
+    user = affiliation.user
+    affiliation.delete()
+    user_sync_grants(user)

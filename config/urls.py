@@ -10,6 +10,14 @@ admin.site.site_title = _("协同提质管理平台")
 admin.site.index_title = _("系统管理")
 
 
+def _administrators_only(request: HttpRequest) -> bool:
+    """The admin shows every row unscoped, so only administrators (superusers) may enter it."""
+    return bool(request.user.is_active and request.user.is_superuser)
+
+
+admin.site.has_permission = _administrators_only  # type: ignore[method-assign]
+
+
 def healthz(request: HttpRequest) -> HttpResponse:
     """Liveness probe for docker-compose and load balancers (no database access)."""
     return HttpResponse("ok", content_type="text/plain")

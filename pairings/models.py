@@ -49,6 +49,10 @@ class Consortium(models.Model):
         verbose_name = _("组团")
         verbose_name_plural = _("组团")
         ordering = ["programme", "name"]
+        permissions = [
+            ("coordinate_consortium", _("协调组团（组团办公室）")),
+            ("review_plans", _("评审组团的提质计划（专家）")),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["programme", "name"], name="consortium_unique_name"),
         ]

@@ -1,23 +1,25 @@
-"""Reads for consortia and pairings (role scoping arrives with issue #4)."""
+"""Reads for consortia and pairings; everything is scoped by accounts.selectors."""
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
+from accounts.selectors import User, consortia_visible_to, pairings_visible_to
 from pairings.choices import MemberRole
-from pairings.models import Consortium, Membership, Pairing
-from programmes.selectors import User
+from pairings.models import Consortium, Membership
 
 
 def consortium_get(*, user: User, pk: int) -> Consortium:
     return get_object_or_404(
-        Consortium.objects.select_related("programme", "lead").prefetch_related(
+        consortia_visible_to(user)
+        .select_related("programme", "lead")
+        .prefetch_related(
             Prefetch(
                 "memberships",
                 queryset=Membership.objects.select_related("institution__region"),
             ),
             Prefetch(
                 "pairings",
-                queryset=Pairing.objects.with_parties().order_by("phase__number", "id"),
+                queryset=pairings_visible_to(user).with_parties().order_by("phase__number", "id"),
             ),
         ),
         pk=pk,

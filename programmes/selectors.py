@@ -1,19 +1,17 @@
-"""Reads for programmes. Every page reaches programmes through these functions.
+"""Reads for programmes; everything is scoped by accounts.selectors."""
 
-Scoping by role (which programmes a user may see) is added here by issue #4; until then every
-signed-in user reads every programme.
-"""
-
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
+from accounts.selectors import (
+    User,
+    consortia_visible_to,
+    pairings_visible_to,
+    programmes_visible_to,
+)
 from pairings.models import Consortium, Pairing
 from programmes.models import Programme
-
-User = AbstractBaseUser | AnonymousUser
 
 
 def _count(queryset: QuerySet) -> Coalesce:
@@ -24,10 +22,11 @@ def _count(queryset: QuerySet) -> Coalesce:
 
 def programme_list(*, user: User) -> QuerySet[Programme]:
     return (
-        Programme.objects.select_related("region")
+        programmes_visible_to(user)
+        .select_related("region")
         .annotate(
-            consortium_count=_count(Consortium.objects.filter(programme=OuterRef("pk"))),
-            pairing_count=_count(Pairing.objects.filter(programme=OuterRef("pk"))),
+            consortium_count=_count(consortia_visible_to(user).filter(programme=OuterRef("pk"))),
+            pairing_count=_count(pairings_visible_to(user).filter(programme=OuterRef("pk"))),
         )
         .order_by("level", "starts_on")
     )
@@ -35,15 +34,18 @@ def programme_list(*, user: User) -> QuerySet[Programme]:
 
 def programme_get(*, user: User, slug: str) -> Programme:
     return get_object_or_404(
-        Programme.objects.select_related("region").prefetch_related("phases", "content_areas"),
+        programmes_visible_to(user)
+        .select_related("region")
+        .prefetch_related("phases", "content_areas"),
         slug=slug,
     )
 
 
-def programme_pairing_summary(*, programme: Programme) -> list[dict]:
-    """Pairings counted by round and kind, in one query: [{phase, kind, label, count}, ...]."""
+def programme_pairing_summary(*, user: User, programme: Programme) -> list[dict]:
+    """Visible pairings counted by round and kind, in one query."""
     rows = (
-        Pairing.objects.filter(programme=programme)
+        pairings_visible_to(user)
+        .filter(programme=programme)
         .order_by()
         .values("phase__number", "phase__name", "kind")
         .annotate(count=Count("pk"), demo=Count("pk", filter=Q(is_demo=True)))
@@ -54,9 +56,9 @@ def programme_pairing_summary(*, programme: Programme) -> list[dict]:
 
 
 def programme_pairings(
-    *, programme: Programme, kind: str = "", phase_number: str = ""
+    *, user: User, programme: Programme, kind: str = "", phase_number: str = ""
 ) -> QuerySet[Pairing]:
-    pairings = Pairing.objects.filter(programme=programme).with_parties()
+    pairings = pairings_visible_to(user).filter(programme=programme).with_parties()
     if kind:
         pairings = pairings.filter(kind=kind)
     if phase_number:
@@ -64,5 +66,10 @@ def programme_pairings(
     return pairings.order_by("phase__number", "kind", "supporter__name", "supported__name")
 
 
-def programme_consortia(*, programme: Programme) -> QuerySet[Consortium]:
-    return programme.consortia.select_related("lead").prefetch_related("memberships")
+def programme_consortia(*, user: User, programme: Programme) -> QuerySet[Consortium]:
+    return (
+        consortia_visible_to(user)
+        .filter(programme=programme)
+        .select_related("lead")
+        .prefetch_related("memberships")
+    )

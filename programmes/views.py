@@ -24,15 +24,17 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
         kind = ""
     if not phase.isdigit():
         phase = ""
-    pairings = selectors.programme_pairings(programme=programme, kind=kind, phase_number=phase)
+    pairings = selectors.programme_pairings(
+        user=request.user, programme=programme, kind=kind, phase_number=phase
+    )
     page = Paginator(pairings, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "programmes/programme_detail.html",
         {
             "programme": programme,
-            "consortia": selectors.programme_consortia(programme=programme),
-            "summary": selectors.programme_pairing_summary(programme=programme),
+            "consortia": selectors.programme_consortia(user=request.user, programme=programme),
+            "summary": selectors.programme_pairing_summary(user=request.user, programme=programme),
             "page": page,
             "kind": kind,
             "phase": phase,

@@ -66,6 +66,7 @@ class Region(models.Model):
         verbose_name = _("地区")
         verbose_name_plural = _("地区")
         ordering = ["code"]
+        permissions = [("oversee_region", _("查看本地区全部数据（省级教育行政部门）"))]
         indexes = [models.Index(fields=["name"]), models.Index(fields=["level", "parent"])]
         constraints = [
             models.CheckConstraint(
@@ -207,6 +208,7 @@ class Institution(models.Model):
         verbose_name = _("单位")
         verbose_name_plural = _("单位")
         ordering = ["name"]
+        permissions = [("act_for_institution", _("代表本单位填报与编辑"))]
         indexes = [models.Index(fields=["kind"])]
 
     def __str__(self) -> str:

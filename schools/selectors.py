@@ -1,19 +1,24 @@
-"""Reads for regions and institutions (role scoping arrives with issue #4)."""
+"""Reads for regions and institutions; everything is scoped by accounts.selectors."""
 
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from pairings.models import Membership, Pairing
-from programmes.selectors import User
+from accounts.selectors import (
+    User,
+    consortia_visible_to,
+    institutions_visible_to,
+    pairings_visible_to,
+)
+from pairings.models import Membership
 from schools.models import Institution, Region
 
 
 def institution_list(
     *, user: User, query: str = "", kind: str = "", region: Region | None = None
 ) -> QuerySet[Institution]:
-    institutions = Institution.objects.select_related("region")
+    institutions = institutions_visible_to(user).select_related("region")
     if query:
         institutions = institutions.filter(
             Q(name__icontains=query) | Q(short_name__icontains=query) | Q(cluster=query)
@@ -26,14 +31,18 @@ def institution_list(
 
 
 def institution_get(*, user: User, pk: int) -> Institution:
-    pairings = Pairing.objects.with_parties().order_by("programme__starts_on", "phase__number")
+    pairings = (
+        pairings_visible_to(user).with_parties().order_by("programme__starts_on", "phase__number")
+    )
+    memberships = Membership.objects.filter(
+        consortium__in=consortia_visible_to(user)
+    ).select_related("consortium__programme")
     return get_object_or_404(
-        Institution.objects.select_related("region__parent__parent").prefetch_related(
+        institutions_visible_to(user)
+        .select_related("region__parent__parent")
+        .prefetch_related(
             "contacts",
-            Prefetch(
-                "memberships",
-                queryset=Membership.objects.select_related("consortium__programme"),
-            ),
+            Prefetch("memberships", queryset=memberships),
             Prefetch("pairings_as_supporter", queryset=pairings),
             Prefetch("pairings_as_supported", queryset=pairings),
         ),
@@ -59,7 +68,7 @@ def region_children(*, user: User, parent: Region | None) -> list[RegionRow]:
     if not children:
         return []
     prefix_length = len(children[0].code)
-    located = Institution.objects.order_by()
+    located = institutions_visible_to(user).order_by()
     if parent is not None:
         located = located.filter(region__code__startswith=parent.code)
     counts: dict[str, int] = {}

@@ -9,6 +9,7 @@ def world(db) -> World:
 
 
 @pytest.fixture
-def alice_client(client, world: World):
-    client.force_login(world.alice)
+def coordinator_client(client, world: World):
+    """Signed in as the coordinator of the BNU consortium."""
+    client.force_login(world.users["bnu_coordinator"])
     return client

@@ -7,10 +7,13 @@ real GB/T 2260 codes; Guangdong's 广州 and 梅州 are there for provincial pai
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import User
 
+from accounts.models import Role
+from accounts.services import affiliation_add
 from pairings.choices import MemberRole, PairingKind
 from pairings.models import Consortium, Pairing
 from pairings.rules import MemberSpec
@@ -46,6 +49,17 @@ REGIONS = [
     ("441422", "大埔县", "", RegionLevel.COUNTY, "4414"),
 ]
 
+# username → (institution attribute, role, consortium attribute or None)
+ROLE_USERS = {
+    "bnu_coordinator": ("bnu", Role.COORDINATOR, "consortium"),
+    "ahnu_contact": ("ahnu", Role.CONTACT, None),
+    "fynu_contact": ("fynu", Role.CONTACT, None),
+    "fynu_info": ("fynu", Role.INFORMATION_OFFICER, None),
+    "anhui_edu": ("anhui_department", Role.PROVINCIAL_OFFICER, None),
+    "guangdong_edu": ("guangdong_department", Role.PROVINCIAL_OFFICER, None),
+    "bnu_expert": ("bnu", Role.EXPERT, "consortium"),
+}
+
 PASSWORD = "world-password"
 
 
@@ -65,7 +79,10 @@ class World:
     xcyz: Institution
     anhui_department: Institution
     pairings: list[Pairing]
-    alice: AbstractUser  # a plain signed-in user
+    other_consortium: Consortium  # 华南师范大学组团: out of scope for the BNU roles
+    jiaying: Institution  # 嘉应学院, supported in the other consortium (广东)
+    alice: User  # signed in, no role anywhere
+    users: dict[str, User]  # one per role, see ROLE_USERS
 
     def region(self, name: str) -> Region:
         return next(r for r in self.regions.values() if r.name == name or r.short_name == name)
@@ -136,7 +153,58 @@ def build_world() -> World:
         )
         for a, b in pairs
     ]
-    alice = get_user_model().objects.create_user("alice", password=PASSWORD)
+    # A second consortium of the same programme, in Guangdong, that the BNU roles never see.
+    scnu = inst("华南师范大学", K.NORMAL_UNIVERSITY, "4401")
+    gzhu = inst("广州大学", K.NORMAL_UNIVERSITY, "4401")
+    lingnan = inst("岭南师范学院", K.NORMAL_COLLEGE, "4401")
+    jiaying = inst("嘉应学院", K.NORMAL_COLLEGE, "4414")
+    guangdong = inst("广东省教育厅", K.PROVINCIAL_DEPARTMENT, "44")
+    other = consortium_create(
+        programme=programme,
+        name="华南师范大学组团",
+        lead=scnu,
+        members=[
+            MemberSpec(scnu, MemberRole.LEAD),
+            *(MemberSpec(u, MemberRole.SUPPORTING) for u in (scnu, gzhu, lingnan)),
+            MemberSpec(jiaying, MemberRole.SUPPORTED),
+        ],
+    )
+    pairing_create(
+        programme=programme,
+        phase=phase,
+        consortium=other,
+        kind=PairingKind.UNIVERSITY_COLLEGE,
+        supporter=scnu,
+        supported=jiaying,
+    )
+
+    user_model = get_user_model()
+    alice = user_model.objects.create_user("alice", password=PASSWORD)
+    users: dict[str, User] = {
+        "admin": user_model.objects.create_superuser("admin", password=PASSWORD)
+    }
+    places: dict[str, Any] = {
+        "bnu": bnu,
+        "ahnu": ahnu,
+        "fynu": fynu,
+        "anhui_department": anhui,
+        "guangdong_department": guangdong,
+        "consortium": consortium,
+    }
+    for username, (where, role, in_consortium) in ROLE_USERS.items():
+        user = user_model.objects.create_user(username, password=PASSWORD)
+        users[username] = user
+        affiliation_add(
+            user=user,
+            institution=places[where],
+            role=role,
+            consortium=places[in_consortium] if in_consortium else None,
+        )
+    # carol coordinates the other consortium and is a plain contact at 四川师范大学 in BNU's.
+    carol = user_model.objects.create_user("carol", password=PASSWORD)
+    affiliation_add(user=carol, institution=scnu, role=Role.COORDINATOR, consortium=other)
+    affiliation_add(user=carol, institution=sicnu, role=Role.CONTACT)
+    users["carol"] = carol
     return World(
         regions=regions,
         programme=programme,
@@ -152,5 +220,8 @@ def build_world() -> World:
         xcyz=xcyz,
         anhui_department=anhui,
         pairings=pairings,
+        other_consortium=other,
+        jiaying=jiaying,
         alice=alice,
+        users=users,
     )

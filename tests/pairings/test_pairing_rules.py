@@ -294,7 +294,7 @@ def test_supported_must_lie_in_the_programme_region(world: World) -> None:
 
 
 def test_consortium_pairing_must_follow_membership(world: World) -> None:
-    outsider = make(InstitutionKind.NORMAL_UNIVERSITY, world, "广州市", name="华南师范大学")
+    outsider = make(InstitutionKind.NORMAL_UNIVERSITY, world, "广州市", name="首都师范大学")
     with pytest.raises(ValidationError) as excinfo:
         pairing_create(
             programme=world.programme,
@@ -304,7 +304,7 @@ def test_consortium_pairing_must_follow_membership(world: World) -> None:
             supported=world.qhnu,
         )
     assert errors_of(excinfo)["supporter"] == [
-        "“华南师范大学”不是“北京师范大学组团”的牵头或参与帮扶高校。"
+        "“首都师范大学”不是“北京师范大学组团”的牵头或参与帮扶高校。"
     ]
     with pytest.raises(ValidationError) as excinfo:
         pairing_create(

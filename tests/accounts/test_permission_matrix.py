@@ -1,0 +1,165 @@
+"""The permission matrix: every role × every page × objects inside and outside its scope.
+
+One table drives the test; a new page joins PAGES and every role must then say what it gets.
+On failure the whole matrix is printed, expected vs actual.
+"""
+
+from collections.abc import Callable
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Affiliation
+from accounts.services import affiliation_remove
+from tests.world import World
+
+# page name → how to build its URL from the world
+PAGES: dict[str, Callable[[World], str]] = {
+    "programmes": lambda w: reverse("programmes:list"),
+    "programme:national": lambda w: reverse("programmes:detail", args=[w.programme.slug]),
+    "consortium:bnu": lambda w: reverse("pairings:consortium", args=[w.consortium.pk]),
+    "consortium:scnu": lambda w: reverse("pairings:consortium", args=[w.other_consortium.pk]),
+    "institution:fynu": lambda w: reverse("schools:institution", args=[w.fynu.pk]),
+    "institution:qhnu": lambda w: reverse("schools:institution", args=[w.qhnu.pk]),
+    "institution:jiaying": lambda w: reverse("schools:institution", args=[w.jiaying.pk]),
+    "institutions": lambda w: reverse("schools:institution_list"),
+    "regions": lambda w: reverse("schools:regions"),
+    "region:guangdong": lambda w: reverse("schools:region", args=["44"]),
+    "admin": lambda w: "/admin/",
+    "admin:pairings": lambda w: "/admin/pairings/pairing/",
+}
+
+OK, HIDDEN, ADMIN_LOGIN = 200, 404, 302
+# role → expected status per page, in PAGES order.
+# anhui_edu reads 安徽 only: 阜阳师大 yes; 青海师大 (another province) and 嘉应学院 no.
+# fynu_contact reads its consortium (so 青海师大, a fellow member) but nothing of the other one.
+# carol coordinates 华南师大组团 and is a contact at 四川师大, a BNU-consortium member.
+MATRIX: dict[str, list[int]] = {
+    #                 progs  nat  bnu  scnu fynu qhnu jiay insts regs  gd  admin adm:p
+    "admin": [OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK],
+    "bnu_coordinator": [OK, OK, OK, HIDDEN, OK, OK, HIDDEN, OK, OK, OK, ADMIN_LOGIN, ADMIN_LOGIN],
+    "ahnu_contact": [OK, OK, OK, HIDDEN, OK, OK, HIDDEN, OK, OK, OK, ADMIN_LOGIN, ADMIN_LOGIN],
+    "fynu_contact": [OK, OK, OK, HIDDEN, OK, OK, HIDDEN, OK, OK, OK, ADMIN_LOGIN, ADMIN_LOGIN],
+    "fynu_info": [OK, OK, OK, HIDDEN, OK, OK, HIDDEN, OK, OK, OK, ADMIN_LOGIN, ADMIN_LOGIN],
+    "anhui_edu": [OK, OK, OK, HIDDEN, OK, HIDDEN, HIDDEN, OK, OK, OK, ADMIN_LOGIN, ADMIN_LOGIN],
+    "guangdong_edu": [OK, OK, HIDDEN, OK, HIDDEN, HIDDEN, OK, OK, OK, OK, ADMIN_LOGIN, ADMIN_LOGIN],
+    "bnu_expert": [
+        OK,
+        HIDDEN,
+        HIDDEN,
+        HIDDEN,
+        HIDDEN,
+        HIDDEN,
+        HIDDEN,
+        OK,
+        OK,
+        OK,
+        ADMIN_LOGIN,
+        ADMIN_LOGIN,
+    ],
+    "carol": [OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, ADMIN_LOGIN, ADMIN_LOGIN],
+    "alice": [
+        OK,
+        HIDDEN,
+        HIDDEN,
+        HIDDEN,
+        HIDDEN,
+        HIDDEN,
+        HIDDEN,
+        OK,
+        OK,
+        OK,
+        ADMIN_LOGIN,
+        ADMIN_LOGIN,
+    ],
+}
+
+
+def test_every_role_has_a_row_for_every_page() -> None:
+    assert all(len(row) == len(PAGES) for row in MATRIX.values())
+
+
+def _render(statuses: dict[str, list[int]]) -> str:
+    names = list(PAGES)
+    lines = ["role".ljust(16) + " ".join(n[:10].ljust(10) for n in names)]
+    for role, row in statuses.items():
+        lines.append(role.ljust(16) + " ".join(str(s).ljust(10) for s in row))
+    return "\n".join(lines)
+
+
+def test_permission_matrix(client, world: World) -> None:
+    users = {**world.users, "alice": world.alice}
+    actual: dict[str, list[int]] = {}
+    for role in MATRIX:
+        client.force_login(users[role])
+        actual[role] = [client.get(url(world)).status_code for url in PAGES.values()]
+        client.logout()
+    assert actual == MATRIX, "\nexpected:\n" + _render(MATRIX) + "\nactual:\n" + _render(actual)
+
+
+@pytest.mark.parametrize(
+    ("role", "visible", "hidden"),
+    [
+        (
+            "bnu_coordinator",
+            {"阜阳师范大学", "青海师范大学", "安徽省教育厅"},
+            {"嘉应学院", "华南师范大学"},
+        ),
+        ("anhui_edu", {"阜阳师范大学", "安徽师范大学"}, {"青海师范大学", "嘉应学院"}),
+        ("guangdong_edu", {"嘉应学院", "华南师范大学"}, {"阜阳师范大学"}),
+        ("bnu_expert", set(), {"阜阳师范大学", "嘉应学院"}),
+    ],
+)
+def test_lists_show_only_what_is_in_scope(client, world, role, visible, hidden) -> None:
+    client.force_login(world.users[role])
+    response = client.get(reverse("schools:institution_list"))
+    names = {i.name for i in response.context["page"].object_list}
+    assert visible <= names
+    assert not hidden & names
+
+
+def test_programme_list_counts_only_visible_pairings(client, world: World) -> None:
+    client.force_login(world.users["guangdong_edu"])
+    programme = client.get(reverse("programmes:list")).context["programmes"][0]
+    assert programme.pairing_count == 1 and programme.consortium_count == 1
+    client.force_login(world.users["admin"])
+    programme = client.get(reverse("programmes:list")).context["programmes"][0]
+    assert programme.pairing_count == 5 and programme.consortium_count == 2
+
+
+def test_removed_member_loses_access_at_once(client, world: World) -> None:
+    user = world.users["fynu_contact"]
+    client.force_login(user)
+    url = reverse("schools:institution", args=[world.fynu.pk])
+    assert client.get(url).status_code == OK
+    affiliation_remove(affiliation=Affiliation.objects.get(user=user))
+    assert client.get(url).status_code == HIDDEN
+    assert client.get(reverse("pairings:consortium", args=[world.consortium.pk])).status_code == 404
+
+
+def test_two_roles_at_one_institution_keep_access_when_one_goes(client, world: World) -> None:
+    """fynu_info is also made a contact; removing the contact role keeps the officer's."""
+    user = world.users["fynu_info"]
+    from accounts.services import affiliation_add
+
+    extra = affiliation_add(user=user, institution=world.fynu, role="contact")
+    affiliation_remove(affiliation=extra)
+    client.force_login(user)
+    assert client.get(reverse("schools:institution", args=[world.fynu.pk])).status_code == OK
+
+
+def test_grants_sit_on_institutions_and_consortia_not_on_rows(world: World) -> None:
+    from guardian.models import GroupObjectPermission, UserObjectPermission
+
+    per_user = set(UserObjectPermission.objects.values_list("content_type__model", flat=True))
+    per_group = set(GroupObjectPermission.objects.values_list("content_type__model", flat=True))
+    assert per_user == {"consortium"}
+    assert per_group == {"institution", "region"}
+
+
+def test_staff_flag_alone_does_not_open_the_admin(client, world: World) -> None:
+    user = world.users["bnu_coordinator"]
+    user.is_staff = True
+    user.save()
+    client.force_login(user)
+    assert client.get("/admin/pairings/pairing/").status_code == ADMIN_LOGIN

@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -26,8 +25,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="programmes:list"), name="home"),
     path("healthz", healthz, name="healthz"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("django.contrib.auth.urls")),  # login, logout, password reset
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("programmes/", include("programmes.urls")),

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Role(models.TextChoices):
@@ -40,6 +41,7 @@ class Affiliation(models.Model):
         help_text=_("协调人和专家须指定所属组团。"),
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    history = HistoricalRecords(verbose_name=_("任职变更记录"))
 
     class Meta:
         verbose_name = _("任职")

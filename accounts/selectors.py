@@ -14,6 +14,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from guardian.shortcuts import get_objects_for_user
 
+from accounts.models import Affiliation, Role
 from accounts.permissions import ACT, COORDINATE, OVERSEE, REVIEW
 from pairings.choices import MemberRole
 from pairings.models import Consortium, Membership, Pairing, PairingQuerySet
@@ -146,3 +147,28 @@ def programmes_visible_to(user: User) -> QuerySet[Programme]:
 def can_coordinate(user: User, consortium: Consortium) -> bool:
     scope = scope_of(user)
     return scope.is_admin or consortium.pk in scope.coordinated
+
+
+def affiliations_of_consortium(consortium: Consortium) -> QuerySet[Affiliation]:
+    """Everyone acting for a member institution, or holding a role in this consortium."""
+    return (
+        Affiliation.objects.filter(
+            Q(institution__memberships__consortium=consortium) | Q(consortium=consortium)
+        )
+        .exclude(Q(role__in=[Role.COORDINATOR, Role.EXPERT]) & ~Q(consortium=consortium))
+        .select_related("user", "institution", "consortium")
+        .distinct()
+        .order_by("institution__name", "role", "user__last_name")
+    )
+
+
+def consortium_history(consortium: Consortium) -> list:
+    """Changes to the consortium's members and to the roles of its people, newest first."""
+    people = Affiliation.history.filter(
+        Q(institution__memberships__consortium=consortium) | Q(consortium=consortium)
+    ).select_related("history_user", "user", "institution")
+    members = Membership.history.filter(consortium=consortium).select_related(
+        "history_user", "institution"
+    )
+    rows = [*people.distinct()[:200], *members[:200]]
+    return sorted(rows, key=lambda r: r.history_date, reverse=True)

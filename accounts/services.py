@@ -1,9 +1,16 @@
 """Writes for users and their affiliations."""
 
-from django.contrib.auth.models import User
-from django.db import transaction
+from collections.abc import Callable
 
-from accounts.models import Affiliation
+from django.contrib.auth.models import User
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from accounts.models import Affiliation, Role
 from accounts.permissions import user_sync_grants
 from pairings.models import Consortium
 from schools.models import Institution
@@ -69,3 +76,48 @@ def affiliation_remove(*, affiliation: Affiliation) -> None:
     user = affiliation.user
     affiliation.delete()
     user_sync_grants(user)
+
+
+@transaction.atomic
+def user_invite(
+    *,
+    consortium: Consortium,
+    full_name: str,
+    email: str,
+    institution: Institution,
+    role: str,
+    set_password_url: Callable[[str, str], str],
+) -> Affiliation:
+    """Invite someone into a consortium: their account (made when new, with no usable password),
+    their role, and an email with a link to set their password. All or nothing."""
+    email = email.strip().lower()
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User(username=email, email=email, last_name=full_name)
+        user.set_unusable_password()
+        user.full_clean()
+        user.save()
+    in_consortium = role in {Role.COORDINATOR, Role.EXPERT}
+    affiliation = affiliation_add(
+        user=user,
+        institution=institution,
+        role=role,
+        consortium=consortium if in_consortium else None,
+    )
+    link = set_password_url(
+        urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)
+    )
+    subject = _("协同提质管理平台：您已被加入%(consortium)s") % {"consortium": consortium}
+    body = _(
+        "%(name)s，您好：\n\n%(consortium)s已将您设为%(institution)s的%(role)s。\n"
+        "请打开以下链接设置密码并登录（用户名：%(username)s）：\n%(link)s\n"
+    ) % {
+        "name": full_name,
+        "consortium": consortium,
+        "institution": institution,
+        "role": affiliation.get_role_display(),
+        "username": user.get_username(),
+        "link": link,
+    }
+    transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+    return affiliation

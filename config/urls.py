@@ -30,5 +30,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("programmes/", include("programmes.urls")),
     path("", include("pairings.urls")),
+    path("", include("accounts.urls")),
     path("", include("schools.urls")),
 ]

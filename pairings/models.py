@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from pairings.choices import MemberRole, PairingKind, PairingStatus
 from pairings.rules import MemberSpec, consortium_structure_errors, pairing_kind_errors
@@ -93,6 +94,7 @@ class Membership(models.Model):
     )
     role = models.CharField(_("角色"), max_length=32, choices=MemberRole.choices)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    history = HistoricalRecords(verbose_name=_("成员变更记录"))
 
     class Meta:
         verbose_name = _("组团成员")

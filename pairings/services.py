@@ -4,6 +4,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from pairings.choices import PairingKind, PairingStatus
 from pairings.models import Consortium, Membership, Pairing
@@ -44,10 +45,15 @@ def consortium_set_members(*, consortium: Consortium, members: list[MemberSpec])
     errors = consortium.structure_errors(members)
     if errors:
         raise ValidationError(errors)
-    consortium.memberships.all().delete()
-    Membership.objects.bulk_create(
-        Membership(consortium=consortium, institution=m.institution, role=m.role, order=i)
-        for i, m in enumerate(members)
+    # Row by row and with history, so the audit trail shows who left and who joined.
+    for membership in consortium.memberships.all():
+        membership.delete()
+    bulk_create_with_history(
+        [
+            Membership(consortium=consortium, institution=m.institution, role=m.role, order=i)
+            for i, m in enumerate(members)
+        ],
+        Membership,
     )
     return consortium
 

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from accounts.selectors import can_coordinate
 from pairings import selectors
 
 
@@ -17,6 +18,7 @@ def consortium_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "consortium": consortium,
             "groups": groups,
+            "can_coordinate": can_coordinate(request.user, consortium),
             "m": len(groups["supporting"]),
             "n": len(groups["supported"]),
             "structure_errors": consortium.structure_errors(

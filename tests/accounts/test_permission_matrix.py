@@ -27,52 +27,32 @@ PAGES: dict[str, Callable[[World], str]] = {
     "region:guangdong": lambda w: reverse("schools:region", args=["44"]),
     "admin": lambda w: "/admin/",
     "admin:pairings": lambda w: "/admin/pairings/pairing/",
+    "people:bnu": lambda w: reverse("accounts:people", args=[w.consortium.pk]),
+    "history:scnu": lambda w: reverse("accounts:history", args=[w.other_consortium.pk]),
 }
 
-OK, HIDDEN, ADMIN_LOGIN = 200, 404, 302
+OK, HIDDEN, ADMIN_LOGIN, FORBIDDEN = 200, 404, 302, 403
+Y, N, L, F = OK, HIDDEN, ADMIN_LOGIN, FORBIDDEN
 # role → expected status per page, in PAGES order.
 # anhui_edu reads 安徽 only: 阜阳师大 yes; 青海师大 (another province) and 嘉应学院 no.
 # fynu_contact reads its consortium (so 青海师大, a fellow member) but nothing of the other one.
 # carol coordinates 华南师大组团 and is a contact at 四川师大, a BNU-consortium member.
+# People and history pages: 403 for who sees the consortium but does not coordinate it.
+# fmt: off
 MATRIX: dict[str, list[int]] = {
-    #                 progs  nat  bnu  scnu fynu qhnu jiay insts regs  gd  admin adm:p
-    "admin": [OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK],
-    "bnu_coordinator": [OK, OK, OK, HIDDEN, OK, OK, HIDDEN, OK, OK, OK, ADMIN_LOGIN, ADMIN_LOGIN],
-    "ahnu_contact": [OK, OK, OK, HIDDEN, OK, OK, HIDDEN, OK, OK, OK, ADMIN_LOGIN, ADMIN_LOGIN],
-    "fynu_contact": [OK, OK, OK, HIDDEN, OK, OK, HIDDEN, OK, OK, OK, ADMIN_LOGIN, ADMIN_LOGIN],
-    "fynu_info": [OK, OK, OK, HIDDEN, OK, OK, HIDDEN, OK, OK, OK, ADMIN_LOGIN, ADMIN_LOGIN],
-    "anhui_edu": [OK, OK, OK, HIDDEN, OK, HIDDEN, HIDDEN, OK, OK, OK, ADMIN_LOGIN, ADMIN_LOGIN],
-    "guangdong_edu": [OK, OK, HIDDEN, OK, HIDDEN, HIDDEN, OK, OK, OK, OK, ADMIN_LOGIN, ADMIN_LOGIN],
-    "bnu_expert": [
-        OK,
-        HIDDEN,
-        HIDDEN,
-        HIDDEN,
-        HIDDEN,
-        HIDDEN,
-        HIDDEN,
-        OK,
-        OK,
-        OK,
-        ADMIN_LOGIN,
-        ADMIN_LOGIN,
-    ],
-    "carol": [OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, ADMIN_LOGIN, ADMIN_LOGIN],
-    "alice": [
-        OK,
-        HIDDEN,
-        HIDDEN,
-        HIDDEN,
-        HIDDEN,
-        HIDDEN,
-        HIDDEN,
-        OK,
-        OK,
-        OK,
-        ADMIN_LOGIN,
-        ADMIN_LOGIN,
-    ],
+    #                 progs nat bnu scnu fynu qhnu jiay insts regs gd admin adm:p people hist
+    "admin":           [Y,  Y,  Y,  Y,   Y,   Y,   Y,   Y,    Y,   Y,  Y,    Y,    Y,     Y],
+    "bnu_coordinator": [Y,  Y,  Y,  N,   Y,   Y,   N,   Y,    Y,   Y,  L,    L,    Y,     N],
+    "ahnu_contact":    [Y,  Y,  Y,  N,   Y,   Y,   N,   Y,    Y,   Y,  L,    L,    F,     N],
+    "fynu_contact":    [Y,  Y,  Y,  N,   Y,   Y,   N,   Y,    Y,   Y,  L,    L,    F,     N],
+    "fynu_info":       [Y,  Y,  Y,  N,   Y,   Y,   N,   Y,    Y,   Y,  L,    L,    F,     N],
+    "anhui_edu":       [Y,  Y,  Y,  N,   Y,   N,   N,   Y,    Y,   Y,  L,    L,    F,     N],
+    "guangdong_edu":   [Y,  Y,  N,  Y,   N,   N,   Y,   Y,    Y,   Y,  L,    L,    N,     F],
+    "bnu_expert":      [Y,  N,  N,  N,   N,   N,   N,   Y,    Y,   Y,  L,    L,    N,     N],
+    "carol":           [Y,  Y,  Y,  Y,   Y,   Y,   Y,   Y,    Y,   Y,  L,    L,    F,     Y],
+    "alice":           [Y,  N,  N,  N,   N,   N,   N,   Y,    Y,   Y,  L,    L,    N,     N],
 }
+# fmt: on
 
 
 def test_every_role_has_a_row_for_every_page() -> None:

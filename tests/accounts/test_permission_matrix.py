@@ -143,3 +143,12 @@ def test_staff_flag_alone_does_not_open_the_admin(client, world: World) -> None:
     user.save()
     client.force_login(user)
     assert client.get("/admin/pairings/pairing/").status_code == ADMIN_LOGIN
+
+
+def test_roles_changed_in_the_admin_change_access_too(client, world: World) -> None:
+    client.force_login(world.users["admin"])
+    target = Affiliation.objects.get(user=world.users["fynu_contact"])
+    response = client.post(f"/admin/accounts/affiliation/{target.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    client.force_login(world.users["fynu_contact"])
+    assert client.get(reverse("schools:institution", args=[world.fynu.pk])).status_code == HIDDEN

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from schools.models import Contact, Institution, Region
 
@@ -17,7 +18,7 @@ class RegionAdmin(admin.ModelAdmin):
     autocomplete_fields = ["parent"]
     list_select_related = ["parent"]
 
-    @admin.display(boolean=True, description="欠发达县")
+    @admin.display(boolean=True, description=_("欠发达县"))
     def is_underdeveloped_county(self, obj: Region) -> bool:
         return obj.is_underdeveloped_county
 

@@ -68,3 +68,13 @@ def test_the_user_can_choose_english(client) -> None:
     body = client.get("/login/").content.decode()
     assert '<html lang="en"' in body
     assert "Sign in" in body and "Username" in body
+
+
+def test_every_message_has_an_english_translation() -> None:
+    po = (ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+    entries = po.split("\n\n")[1:]
+    untranslated = [
+        e for e in entries if e.rstrip().endswith('msgstr ""') or 'msgstr[0] ""' in e
+    ]
+    assert not untranslated, untranslated[:3]
+    assert "#, fuzzy" not in po

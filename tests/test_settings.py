@@ -73,8 +73,6 @@ def test_the_user_can_choose_english(client) -> None:
 def test_every_message_has_an_english_translation() -> None:
     po = (ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
     entries = po.split("\n\n")[1:]
-    untranslated = [
-        e for e in entries if e.rstrip().endswith('msgstr ""') or 'msgstr[0] ""' in e
-    ]
+    untranslated = [e for e in entries if e.rstrip().endswith('msgstr ""') or 'msgstr[0] ""' in e]
     assert not untranslated, untranslated[:3]
     assert "#, fuzzy" not in po

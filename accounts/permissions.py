@@ -46,15 +46,13 @@ def user_sync_grants(user: User) -> None:
     )
     # Experts act for no institution: they see only the plans assigned to them.
     wanted_groups = {
-        institution_group(a.institution).pk: a.institution
-        for a in affiliations
-        if a.role != Role.EXPERT
+        institution_group(a.institution).pk for a in affiliations if a.role != Role.EXPERT
     }
     current_groups = set(
         user.groups.filter(name__startswith="institution:").values_list("pk", flat=True)
     )
-    user.groups.remove(*(current_groups - wanted_groups.keys()))
-    user.groups.add(*(wanted_groups.keys() - current_groups))
+    user.groups.remove(*(current_groups - wanted_groups))
+    user.groups.add(*(wanted_groups - current_groups))
 
     for perm, role in ((COORDINATE, Role.COORDINATOR), (REVIEW, Role.EXPERT)):
         wanted = {a.consortium_id for a in affiliations if a.role == role and a.consortium_id}

@@ -32,10 +32,6 @@ class Scope:
     acting_for: frozenset[int]  # institutions the user acts for
     provinces: frozenset[str]  # region codes of the provinces the user oversees
 
-    @property
-    def is_empty(self) -> bool:
-        return not (self.is_admin or self.coordinated or self.acting_for or self.provinces)
-
 
 def _ids(user: User, perm: str, klass: type) -> frozenset:
     objects: QuerySet = get_objects_for_user(

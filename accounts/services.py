@@ -45,12 +45,7 @@ def user_ensure_with_affiliation(
             user=user, institution=institution, role=role, consortium=consortium
         ).exists()
         if not exists:
-            affiliation = Affiliation(
-                user=user, institution=institution, role=role, consortium=consortium
-            )
-            affiliation.full_clean()
-            affiliation.save()
-            user_sync_grants(user)
+            affiliation_add(user=user, institution=institution, role=role, consortium=consortium)
     return user
 
 

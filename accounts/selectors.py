@@ -19,6 +19,18 @@ from accounts.permissions import ACT, COORDINATE, OVERSEE, REVIEW
 from pairings.choices import MemberRole
 from pairings.models import Consortium, Membership, Pairing, PairingQuerySet
 from programmes.models import Programme
+from projects.models import (
+    Activity,
+    Indicator,
+    Meeting,
+    PlanReviewer,
+    Project,
+    ResponsibleUnit,
+    SchoolPlan,
+    Visit,
+)
+from projects.models.indicators import IndicatorQuerySet
+from projects.models.project import ProjectQuerySet
 from schools.models import Institution, Region
 
 User = AbstractBaseUser | AnonymousUser
@@ -168,3 +180,162 @@ def consortium_history(consortium: Consortium) -> list:
     )
     rows = [*people.distinct()[:200], *members[:200]]
     return sorted(rows, key=lambda r: r.history_date, reverse=True)
+
+
+# Support projects, indicators, activities, plans, visits and meetings (projects app).
+
+
+def projects_visible_to(user: User) -> ProjectQuerySet:
+    """Projects of visible consortia and pairings, and those an own institution runs or
+    benefits from."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return Project.objects.all()
+    beneficiaries = Project.beneficiaries.through
+    return Project.objects.filter(
+        Q(consortium__in=consortia_visible_to(user).values("pk"))
+        | Q(pairing__in=pairings_visible_to(user).values("pk"))
+        | Q(
+            pk__in=ResponsibleUnit.objects.filter(institution__in=scope.acting_for).values(
+                "project"
+            )
+        )
+        | Q(pk__in=beneficiaries.objects.filter(institution__in=scope.acting_for).values("project"))
+    )
+
+
+def projects_editable_by(user: User) -> ProjectQuerySet:
+    """The same rule as can_edit_project, as a queryset (for choices)."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return Project.objects.all()
+    return Project.objects.filter(
+        Q(consortium__in=scope.coordinated)
+        | Q(pairing__consortium__in=scope.coordinated)
+        | Q(
+            pk__in=ResponsibleUnit.objects.filter(institution__in=scope.acting_for).values(
+                "project"
+            )
+        )
+    )
+
+
+def can_edit_project(user: User, project: Project) -> bool:
+    """Coordinators of the project's consortium and people acting for one of its responsible
+    units edit it (units prefetched: no query)."""
+    scope = scope_of(user)
+    if scope.is_admin or project.owner_consortium_id in scope.coordinated:
+        return True
+    return any(unit.institution_id in scope.acting_for for unit in project.units.all())
+
+
+def indicators_visible_to(user: User) -> IndicatorQuerySet:
+    scope = scope_of(user)
+    if scope.is_admin:
+        return Indicator.objects.all()
+    return Indicator.objects.filter(
+        Q(project__in=projects_visible_to(user).values("pk"))
+        | Q(pairing__in=pairings_visible_to(user).values("pk"))
+    )
+
+
+def can_edit_pairing_work(user: User, pairing: Pairing) -> bool:
+    """Coordinators of the pairing's consortium and either party edit its indicators."""
+    scope = scope_of(user)
+    return (
+        scope.is_admin
+        or pairing.consortium_id in scope.coordinated
+        or pairing.supporter_id in scope.acting_for
+        or pairing.supported_id in scope.acting_for
+    )
+
+
+def can_edit_indicator(user: User, indicator: Indicator) -> bool:
+    """Who edits the project or the pairing edits its indicators."""
+    if indicator.project is not None:
+        project = Project.objects.prefetch_related("units").get(pk=indicator.project.pk)
+        return can_edit_project(user, project)
+    assert indicator.pairing is not None
+    return can_edit_pairing_work(user, indicator.pairing)
+
+
+def activities_visible_to(user: User) -> QuerySet[Activity]:
+    scope = scope_of(user)
+    if scope.is_admin:
+        return Activity.objects.all()
+    return Activity.objects.filter(
+        Q(consortium__in=consortia_visible_to(user).values("pk"))
+        | Q(pairing__in=pairings_visible_to(user).values("pk"))
+        | Q(project__in=projects_visible_to(user).values("pk"))
+        | Q(organiser__in=scope.acting_for)
+    )
+
+
+def can_edit_activity(user: User, activity: Activity) -> bool:
+    scope = scope_of(user)
+    if scope.is_admin or activity.organiser_id in scope.acting_for:
+        return True
+    pairing, project = activity.pairing, activity.project
+    consortium_id = activity.consortium_id or (pairing.consortium_id if pairing else None)
+    if consortium_id in scope.coordinated:
+        return True
+    return project is not None and can_edit_project(user, project)
+
+
+def plans_visible_to(user: User) -> QuerySet[SchoolPlan]:
+    """Coordinators see every plan of their consortium; the college and its drafting
+    university see their own; experts only the plans assigned to them; a provincial department
+    the plans of its province's colleges."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return SchoolPlan.objects.all()
+    assigned = PlanReviewer.objects.filter(
+        expert_id=user.pk, plan__consortium__in=scope.reviewing
+    ).values("plan")
+    return SchoolPlan.objects.filter(
+        Q(consortium__in=scope.coordinated)
+        | Q(college__in=scope.acting_for)
+        | Q(supporter__in=scope.acting_for)
+        | Q(pk__in=assigned)
+        | _within("college__region", scope.provinces)
+    )
+
+
+def can_draft_plan(user: User, plan: SchoolPlan) -> bool:
+    """The drafting university and the college write the plan; the office may help."""
+    scope = scope_of(user)
+    return (
+        scope.is_admin
+        or plan.consortium_id in scope.coordinated
+        or plan.supporter_id in scope.acting_for
+        or plan.college_id in scope.acting_for
+    )
+
+
+def visits_visible_to(user: User) -> QuerySet[Visit]:
+    return Visit.objects.filter(consortium__in=consortia_visible_to(user).values("pk"))
+
+
+def meetings_visible_to(user: User) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(consortium__in=consortia_visible_to(user).values("pk"))
+
+
+def consortia_for_new_work(user: User) -> QuerySet[Consortium]:
+    """Consortia in which the user may start projects and plans: those they coordinate or
+    belong to as a university or college."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return Consortium.objects.all()
+    return Consortium.objects.filter(pk__in=_member_consortia(scope))
+
+
+def pairings_for_new_work(user: User) -> PairingQuerySet:
+    """Pairings for which the user may start projects: either party, or the office."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return Pairing.objects.all()
+    return Pairing.objects.filter(
+        Q(consortium__in=scope.coordinated)
+        | Q(supporter__in=scope.acting_for)
+        | Q(supported__in=scope.acting_for)
+    )

@@ -30,6 +30,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("programmes/", include("programmes.urls")),
     path("", include("pairings.urls")),
+    path("", include("projects.urls")),
     path("", include("accounts.urls")),
     path("", include("schools.urls")),
 ]

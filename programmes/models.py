@@ -58,6 +58,14 @@ class Programme(models.Model):
         blank=True,
         help_text=_("“1+M+N”组团中 M 的下限，如师范教育协同提质计划为 3；不组团的计划留空。"),
     )
+    exchange_funding_per_person_year = models.DecimalField(
+        _("交流人员经费下限（元/人·年）"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("支教、跟岗等交流人员的工作经费标准，如广东省为每人每年不低于 4 万元。"),
+    )
     description = models.TextField(_("简介"), blank=True)
 
     class Meta:

@@ -11,13 +11,14 @@ from pairings.choices import MemberRole, PairingKind
 from pairings.models import Consortium, Pairing
 from programmes.demo.guangdong_data import SUPPORTED_CITIES
 from programmes.models import Programme
+from projects.models import Activity, PlanReview
 from schools.models import Institution, Region
 
 
 def snapshot() -> dict[str, tuple[int, int | None]]:
     """Row count and highest id of every table of ours: equal snapshots mean nothing changed."""
     result = {}
-    for label in ("accounts", "schools", "programmes", "pairings"):
+    for label in ("accounts", "schools", "programmes", "pairings", "projects"):
         for model in apps.get_app_config(label).get_models():
             ids = model._default_manager.values_list("pk", flat=True).order_by("-pk")
             result[model._meta.label] = (ids.count(), ids.first())
@@ -34,7 +35,9 @@ def demo(django_db_setup, django_db_blocker):
         call_command("load_demo", stdout=StringIO())
         second = snapshot()
         yield {"out": out.getvalue(), "first": first, "second": second}
-        for label in ("accounts", "pairings", "programmes", "schools"):
+        Activity.objects.all().delete()  # protects projects, deleted next
+        PlanReview.objects.all().delete()  # protects the experts
+        for label in ("projects", "accounts", "pairings", "programmes", "schools"):
             for model in reversed(list(apps.get_app_config(label).get_models())):
                 if model is Region:
                     for level in ("county", "prefecture", "province"):  # children first

@@ -133,6 +133,8 @@ STORAGES = {
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Plan attachments (PDF / Word); checked in projects/uploads.py, served only through views.
+DOCUMENT_UPLOAD_MAX_BYTES = int(os.environ.get("DOCUMENT_UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
 
 # Every script, style and font comes from our own static files (no CDN).
 SECURE_CSP = {

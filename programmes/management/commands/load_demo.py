@@ -7,11 +7,12 @@ from django.db import transaction
 
 from programmes.demo import guangdong, seeds, users
 from programmes.demo.regions import clear_cache
+from projects.demo import build_work
 from schools.services import regions_load_country
 
 
 class Command(BaseCommand):
-    help = "载入全国行政区划和四个种子计划的示例数据（可重复运行，不会重复创建）。"
+    help = "载入全国行政区划、四个种子计划及其项目、指标、活动和提质计划的示例数据（可重复运行）。"
 
     def handle(self, *args: object, **options: object) -> None:
         started = time.perf_counter()
@@ -31,6 +32,7 @@ class Command(BaseCommand):
                     f"{programme.consortia.count()} 个组团。"
                 )
             users.build_users()
+            build_work()
         self.stdout.write(
             self.style.SUCCESS(f"示例数据已就绪，用时 {time.perf_counter() - started:.1f} 秒。")
         )

@@ -1,0 +1,106 @@
+"""Writes for activities (活动), field visits (调研走访) and meetings (会议)."""
+
+from collections.abc import Sequence
+
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.selectors import can_edit_activity, can_edit_project, scope_of
+from projects.models import Activity, Indicator, Meeting, Project, Visit
+from schools.models import Institution
+
+
+def _may_record_for(user: User, activity: Activity) -> bool:
+    scope = scope_of(user)
+    if scope.is_admin or activity.organiser_id in scope.acting_for:
+        return True
+    if activity.consortium_id in scope.coordinated:
+        return True
+    if activity.project_id:
+        project = Project.objects.prefetch_related("units").get(pk=activity.project_id)
+        return can_edit_project(user, project)
+    return False
+
+
+@transaction.atomic
+def activity_save(
+    *, user: User, activity: Activity, indicators: Sequence[Indicator] = ()
+) -> Activity:
+    """Record or edit an activity. Its consortium and pairing follow its project; the
+    indicators it counts towards must be the project's or the pairing's own."""
+    project, pairing = activity.project, activity.pairing
+    if project is not None:
+        activity.pairing = pairing or project.pairing
+        activity.consortium_id = project.owner_consortium_id
+    elif pairing is not None:
+        activity.consortium_id = activity.consortium_id or pairing.consortium_id
+    if activity.pk:
+        stored = Activity.objects.select_related("pairing", "project").get(pk=activity.pk)
+        if not can_edit_activity(user, stored):
+            raise PermissionDenied(_("您不能编辑该活动。"))
+    if not _may_record_for(user, activity):
+        raise PermissionDenied(_("只有组织单位、项目责任单位或组团办公室可以填报该活动。"))
+    activity.full_clean()
+    for indicator in indicators:
+        own = (indicator.project_id and indicator.project_id == activity.project_id) or (
+            indicator.pairing_id and indicator.pairing_id == activity.pairing_id
+        )
+        if not own:
+            raise ValidationError(
+                {
+                    "indicators": _("指标“%(name)s”不属于本活动的项目或结对。")
+                    % {"name": indicator.name}
+                }
+            )
+        if not indicator.is_derived:
+            raise ValidationError(
+                {
+                    "indicators": _("指标“%(name)s”逐期填报实际值，不由活动汇总。")
+                    % {"name": indicator.name}
+                }
+            )
+    if activity.created_by_id is None:
+        activity.created_by = user  # type: ignore[assignment]
+    activity.save()
+    activity.indicators.set(indicators)
+    return activity
+
+
+def visit_save(*, user: User, visit: Visit) -> Visit:
+    """Record a field visit: the consortium office, or the visiting university itself."""
+    scope = scope_of(user)
+    allowed = (
+        scope.is_admin
+        or visit.consortium_id in scope.coordinated
+        or visit.visiting_id in scope.acting_for
+    )
+    if visit.pk:
+        stored = Visit.objects.get(pk=visit.pk)
+        allowed = allowed and (
+            scope.is_admin
+            or stored.consortium_id in scope.coordinated
+            or stored.visiting_id in scope.acting_for
+        )
+    if not allowed:
+        raise PermissionDenied(_("只有组团办公室或调研单位可以填报调研走访。"))
+    visit.full_clean()
+    if visit.created_by_id is None:
+        visit.created_by = user  # type: ignore[assignment]
+    visit.save()
+    return visit
+
+
+@transaction.atomic
+def meeting_save(*, user: User, meeting: Meeting, attendees: Sequence[Institution] = ()) -> Meeting:
+    """Record a meeting with its attendees and minutes: the consortium office only."""
+    scope = scope_of(user)
+    if not (scope.is_admin or meeting.consortium_id in scope.coordinated):
+        raise PermissionDenied(_("只有组团办公室可以记录会议。"))
+    meeting.full_clean()
+    if meeting.created_by_id is None:
+        meeting.created_by = user  # type: ignore[assignment]
+    meeting.save()
+    meeting.attendees.set(attendees)
+    return meeting

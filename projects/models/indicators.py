@@ -44,7 +44,7 @@ class IndicatorDefinition(models.Model):
         default=IndicatorKind.QUANTITATIVE,
     )
     unit = models.CharField(
-        _("单位"), max_length=32, blank=True, help_text=_("如：学时、人、次、%")
+        _("计量单位"), max_length=32, blank=True, help_text=_("如：学时、人、次、%")
     )
     direction = models.CharField(
         _("方向"), max_length=8, choices=Direction.choices, default=Direction.INCREASE

@@ -7,21 +7,29 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.selectors import can_edit_activity, can_edit_project, scope_of
+from accounts.selectors import (
+    can_edit_activity,
+    can_edit_pairing_work,
+    can_edit_project,
+    consortia_for_new_work,
+    scope_of,
+)
 from projects.models import Activity, Indicator, Meeting, Project, Visit
 from schools.models import Institution
 
 
 def _may_record_for(user: User, activity: Activity) -> bool:
-    scope = scope_of(user)
-    if scope.is_admin or activity.organiser_id in scope.acting_for:
+    """Activities count towards indicators, so only those who run the project or pairing (or
+    belong to the consortium, for consortium-wide activities) record them."""
+    if scope_of(user).is_admin:
         return True
-    if activity.consortium_id in scope.coordinated:
-        return True
-    if activity.project_id:
-        project = Project.objects.prefetch_related("units").get(pk=activity.project_id)
+    if activity.project is not None:
+        project = Project.objects.prefetch_related("units").get(pk=activity.project.pk)
         return can_edit_project(user, project)
-    return False
+    if activity.pairing is not None:
+        return can_edit_pairing_work(user, activity.pairing)
+    consortium = activity.consortium
+    return consortium is not None and consortia_for_new_work(user).filter(pk=consortium.pk).exists()
 
 
 @transaction.atomic
@@ -41,7 +49,7 @@ def activity_save(
         if not can_edit_activity(user, stored):
             raise PermissionDenied(_("您不能编辑该活动。"))
     if not _may_record_for(user, activity):
-        raise PermissionDenied(_("只有组织单位、项目责任单位或组团办公室可以填报该活动。"))
+        raise PermissionDenied(_("只有项目责任单位、结对双方或组团办公室可以填报该活动。"))
     activity.full_clean()
     for indicator in indicators:
         own = (indicator.project_id and indicator.project_id == activity.project_id) or (

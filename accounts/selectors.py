@@ -312,6 +312,16 @@ def can_draft_plan(user: User, plan: SchoolPlan) -> bool:
     )
 
 
+def can_edit_visit(user: User, visit: Visit) -> bool:
+    """The consortium office and the visiting university record and correct visits."""
+    scope = scope_of(user)
+    return (
+        scope.is_admin
+        or visit.consortium_id in scope.coordinated
+        or visit.visiting_id in scope.acting_for
+    )
+
+
 def visits_visible_to(user: User) -> QuerySet[Visit]:
     return Visit.objects.filter(consortium__in=consortia_visible_to(user).values("pk"))
 

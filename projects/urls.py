@@ -44,6 +44,8 @@ urlpatterns = [
     path("consortia/<int:pk>/overview/", consortium.overview, name="overview"),
     path("consortia/<int:pk>/visits/", consortium.visit_list, name="visits"),
     path("consortia/<int:pk>/visits/new/", consortium.visit_create, name="visit_create"),
+    path("visits/<int:pk>/edit/", consortium.visit_edit, name="visit_edit"),
     path("consortia/<int:pk>/meetings/", consortium.meeting_list, name="meetings"),
+    path("meetings/<int:pk>/edit/", consortium.meeting_edit, name="meeting_edit"),
     path("consortia/<int:pk>/meetings/new/", consortium.meeting_create, name="meeting_create"),
 ]

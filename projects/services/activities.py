@@ -8,9 +8,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.selectors import (
+    can_coordinate,
     can_edit_activity,
     can_edit_pairing_work,
     can_edit_project,
+    can_edit_visit,
     consortia_for_new_work,
     scope_of,
 )
@@ -77,25 +79,14 @@ def activity_save(
 
 
 def visit_save(*, user: User, visit: Visit) -> Visit:
-    """Record a field visit: the consortium office, or the visiting university itself."""
-    scope = scope_of(user)
-    allowed = (
-        scope.is_admin
-        or visit.consortium_id in scope.coordinated
-        or visit.visiting_id in scope.acting_for
-    )
-    if visit.pk:
-        stored = Visit.objects.get(pk=visit.pk)
-        allowed = allowed and (
-            scope.is_admin
-            or stored.consortium_id in scope.coordinated
-            or stored.visiting_id in scope.acting_for
-        )
-    if not allowed:
+    """Record or correct a field visit: the consortium office, or the visiting university."""
+    if visit.pk and not can_edit_visit(user, Visit.objects.get(pk=visit.pk)):
+        raise PermissionDenied(_("您不能修改该调研记录。"))
+    if not can_edit_visit(user, visit):
         raise PermissionDenied(_("只有组团办公室或调研单位可以填报调研走访。"))
     visit.full_clean()
     if visit.created_by_id is None:
-        visit.created_by = user  # type: ignore[assignment]
+        visit.created_by = user
     visit.save()
     return visit
 
@@ -103,8 +94,7 @@ def visit_save(*, user: User, visit: Visit) -> Visit:
 @transaction.atomic
 def meeting_save(*, user: User, meeting: Meeting, attendees: Sequence[Institution] = ()) -> Meeting:
     """Record a meeting with its attendees and minutes: the consortium office only."""
-    scope = scope_of(user)
-    if not (scope.is_admin or meeting.consortium_id in scope.coordinated):
+    if not can_coordinate(user, meeting.consortium):
         raise PermissionDenied(_("只有组团办公室可以记录会议。"))
     meeting.full_clean()
     if meeting.created_by_id is None:

@@ -11,12 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.selectors import can_edit_activity, scope_of
+from accounts.selectors import can_coordinate, can_edit_activity, can_edit_visit
 from config.http import AuthenticatedHttpRequest
 from pairings.selectors import consortium_get
 from projects import forms, selectors
 from projects.choices import ActivityKind
-from projects.models import Activity
+from projects.models import Activity, Meeting, Visit
 from projects.services.activities import activity_save, meeting_save, visit_save
 from projects.views.common import add_service_errors, int_param
 
@@ -120,49 +120,58 @@ def visit_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def visit_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    consortium = consortium_get(user=request.user, pk=pk)
-    form = forms.VisitForm(request.POST or None, consortium=consortium)
+def _visit_form_page(request: AuthenticatedHttpRequest, visit: Visit) -> HttpResponse:
+    consortium = visit.consortium
+    form = forms.VisitForm(request.POST or None, instance=visit, consortium=consortium)
     if request.method == "POST" and form.is_valid():
         try:
-            visit = visit_save(user=request.user, visit=form.save(commit=False))
+            saved = visit_save(user=request.user, visit=form.save(commit=False))
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("调研走访已记录。"))
-            return redirect(
-                f"{reverse('projects:visits', args=[consortium.pk])}?year={visit.starts_on.year}"
-            )
+            url = reverse("projects:visits", args=[consortium.pk])
+            return redirect(f"{url}?year={saved.starts_on.year}")
+    title = _("编辑调研走访") if visit.pk else _("记录调研走访")
     return render(
         request,
         "projects/simple_form.html",
-        {"form": form, "title": _("记录调研走访"), "consortium": consortium},
+        {"form": form, "title": title, "consortium": consortium},
     )
+
+
+@login_required
+def visit_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _visit_form_page(request, Visit(consortium=consortium_get(user=request.user, pk=pk)))
+
+
+@login_required
+def visit_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    visit = selectors.visit_get(user=request.user, pk=pk)
+    if not can_edit_visit(request.user, visit):
+        raise PermissionDenied
+    return _visit_form_page(request, visit)
 
 
 @login_required
 def meeting_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     consortium = consortium_get(user=request.user, pk=pk)
-    scope = scope_of(request.user)
     return render(
         request,
         "projects/meeting_list.html",
         {
             "consortium": consortium,
             "meetings": selectors.meeting_list(user=request.user, consortium=consortium),
-            "can_record": scope.is_admin or consortium.pk in scope.coordinated,
+            "can_record": can_coordinate(request.user, consortium),
         },
     )
 
 
-@login_required
-def meeting_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    consortium = consortium_get(user=request.user, pk=pk)
-    scope = scope_of(request.user)
-    if not (scope.is_admin or consortium.pk in scope.coordinated):
+def _meeting_form_page(request: AuthenticatedHttpRequest, meeting: Meeting) -> HttpResponse:
+    consortium = meeting.consortium
+    if not can_coordinate(request.user, consortium):
         raise PermissionDenied
-    form = forms.MeetingForm(request.POST or None, consortium=consortium)
+    form = forms.MeetingForm(request.POST or None, instance=meeting, consortium=consortium)
     if request.method == "POST" and form.is_valid():
         try:
             meeting_save(
@@ -175,8 +184,19 @@ def meeting_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("会议已记录。"))
             return redirect("projects:meetings", consortium.pk)
+    title = _("编辑会议") if meeting.pk else _("记录会议")
     return render(
         request,
         "projects/simple_form.html",
-        {"form": form, "title": _("记录会议"), "consortium": consortium},
+        {"form": form, "title": title, "consortium": consortium},
     )
+
+
+@login_required
+def meeting_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _meeting_form_page(request, Meeting(consortium=consortium_get(user=request.user, pk=pk)))
+
+
+@login_required
+def meeting_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _meeting_form_page(request, selectors.meeting_get(user=request.user, pk=pk))

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from projects.choices import MeetingKind
 from projects.models import Meeting, Visit
@@ -89,3 +90,31 @@ def test_who_records_visits_and_meetings(world: World) -> None:
         user=world.users["bnu_coordinator"], meeting=meeting, attendees=[world.ahnu, world.bnu]
     )
     assert set(saved.attendees.all()) == {world.ahnu, world.bnu}
+
+
+def test_visits_and_meetings_are_corrected_only_by_who_recorded_them(client, world: World) -> None:
+    recorded = visit(world, world.nwnu, world.abtc, dt.date(2024, 4, 1))
+    edit = reverse("projects:visit_edit", args=[recorded.pk])
+    client.force_login(world.users["ahnu_contact"])
+    assert client.get(edit).status_code == 403
+    client.force_login(world.users["guangdong_edu"])
+    assert client.get(edit).status_code == 404
+    meeting = meeting_save(
+        user=world.users["bnu_coordinator"],
+        meeting=Meeting(
+            consortium=world.consortium,
+            kind=MeetingKind.JOINT,
+            title="会",
+            held_on=dt.date(2024, 1, 1),
+        ),
+    )
+    client.force_login(world.users["bnu_coordinator"])
+    response = client.post(
+        reverse("projects:meeting_edit", args=[meeting.pk]),
+        {"kind": MeetingKind.LEADING_GROUP, "title": "领导小组会议", "held_on": "2024-01-02"},
+    )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.kind, meeting.title) == (MeetingKind.LEADING_GROUP, "领导小组会议")
+    client.force_login(world.users["ahnu_contact"])
+    assert client.get(reverse("projects:meeting_edit", args=[meeting.pk])).status_code == 403

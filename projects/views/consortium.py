@@ -98,15 +98,13 @@ def activity_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _activity_form_page(request, activity)
 
 
-def _year(request: AuthenticatedHttpRequest) -> int:
-    return int_param(request, "year") or timezone.localdate().year
-
-
 @login_required
 def visit_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     consortium = consortium_get(user=request.user, pk=pk)
-    year = _year(request)
     programme = consortium.programme
+    # By default the current year, or the programme's last one once it has ended.
+    default = min(max(timezone.localdate().year, programme.starts_on.year), programme.ends_on.year)
+    year = int_param(request, "year") or default
     return render(
         request,
         "projects/visit_list.html",

@@ -118,3 +118,11 @@ def test_visits_and_meetings_are_corrected_only_by_who_recorded_them(client, wor
     assert (meeting.kind, meeting.title) == (MeetingKind.LEADING_GROUP, "领导小组会议")
     client.force_login(world.users["ahnu_contact"])
     assert client.get(reverse("projects:meeting_edit", args=[meeting.pk])).status_code == 403
+
+
+def test_the_compliance_page_opens_on_the_programmes_last_year_once_it_ended(client, world):
+    client.force_login(world.users["bnu_coordinator"])
+    response = client.get(reverse("projects:visits", args=[world.consortium.pk]))
+    assert world.programme.ends_on.year == 2025  # the world's programme ended before today
+    assert response.context["year"] == 2025
+    assert "未落实" in response.content.decode()

@@ -448,7 +448,7 @@ def build_national(admin: Any) -> None:
         milestones=[
             *research,
             ("开放“强师在线”平台账号", dt.date(2022, 9, 30), dt.date(2022, 9, 15)),
-            ("年度线下集中培训", dt.date(2026, 12, 10), None),
+            ("年度线下集中培训", dt.date(2025, 12, 10), None),
         ],
         members=[("王示例", "北京师范大学", "副院长", MemberPosition.LEADER)],
         budget=(1_200_000, 830_000),
@@ -495,8 +495,8 @@ def build_national(admin: Any) -> None:
         ends_on=end,
         description="依托中国基础教育质量监测协同创新中心，对组团内院校所在地区的基础教育进行精准把脉和支持，协同开展基础教育教师培训、建设地方教师发展机构。",
         milestones=[
-            ("完成四地基础教育质量监测报告", dt.date(2026, 12, 15), None),
-            ("地方教师发展机构建设方案", dt.date(2026, 6, 30), None),
+            ("完成四地基础教育质量监测报告", dt.date(2025, 12, 15), None),
+            ("地方教师发展机构建设方案", dt.date(2025, 6, 30), None),
         ],
         budget=(900_000, 300_000),
     )
@@ -539,7 +539,7 @@ def build_national(admin: Any) -> None:
     hours = _adopt(admin, "N5", project=training)
     research_count = _adopt(admin, "N4", project=monitoring)
     exchange = _adopt(admin, "N2", project=planning)
-    for year in (2025, 2026):
+    for year in (2024, 2025):
         for indicator, value in ((hours, 300), (research_count, 6), (exchange, 20)):
             if not indicator.targets.filter(year=year).exists():
                 indicator.targets.create(year=year, value=Decimal(value))
@@ -557,7 +557,7 @@ def build_national(admin: Any) -> None:
         ),
         (
             "“强师在线”专题直播培训",
-            dt.date(2026, 3, 20),
+            dt.date(2025, 3, 20),
             ActivityKind.TRAINING,
             "线上",
             {"teachers": 260},
@@ -567,7 +567,7 @@ def build_national(admin: Any) -> None:
         ),
         (
             "教育质量监测结果解读与教研",
-            dt.date(2026, 4, 22),
+            dt.date(2025, 4, 22),
             ActivityKind.TEACHING_RESEARCH,
             "阿坝师范学院",
             {"teachers": 45},
@@ -577,7 +577,7 @@ def build_national(admin: Any) -> None:
         ),
         (
             "阜阳师大中层干部到安徽师大跟岗",
-            dt.date(2026, 5, 6),
+            dt.date(2025, 5, 6),
             ActivityKind.PLACEMENT,
             "安徽师范大学",
             {"principals": 6},
@@ -658,13 +658,13 @@ def _visits_and_meetings(admin: Any, consortium: Consortium) -> None:
     if Visit.objects.filter(consortium=consortium).exists():
         return
     visits = [
+        ("北京师范大学", "青海师范大学", dt.date(2024, 5, 20)),
+        ("安徽师范大学", "阜阳师范大学", dt.date(2024, 3, 26)),
+        ("四川师范大学", "西昌民族幼儿师范高等专科学校", dt.date(2024, 10, 12)),
         ("北京师范大学", "青海师范大学", dt.date(2025, 5, 12)),
         ("安徽师范大学", "阜阳师范大学", dt.date(2025, 4, 8)),
         ("西北师范大学", "阿坝师范学院", dt.date(2024, 6, 3)),  # 示例: missing in 2025
         ("四川师范大学", "西昌民族幼儿师范高等专科学校", dt.date(2025, 9, 16)),
-        ("北京师范大学", "青海师范大学", dt.date(2026, 4, 20)),
-        ("安徽师范大学", "阜阳师范大学", dt.date(2026, 3, 26)),
-        ("四川师范大学", "西昌民族幼儿师范高等专科学校", dt.date(2026, 10, 12)),
     ]
     for visiting, visited, day in visits:
         visit_save(

@@ -106,6 +106,11 @@ class Activity(models.Model):
         if not self.consortium_id and not self.pairing_id and not self.project_id:
             errors["project"] = _("请选择活动所属的项目、结对或组团。")
         project = self.project
+        if project is not None and self.starts_on and not project.covers(self.starts_on):
+            errors["starts_on"] = _("活动日期须在所属项目期限（%(start)s 至 %(end)s）之内。") % {
+                "start": project.starts_on,
+                "end": project.ends_on,
+            }
         if (
             project is not None
             and self.pairing_id

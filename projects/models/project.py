@@ -178,6 +178,12 @@ class Project(models.Model):
         units = list(self.units.all())
         return units[0] if units else None
 
+    def covers(self, day: dt.date) -> bool:
+        """Whether `day` falls within the project's dates (unknown dates cover every day)."""
+        if not (self.starts_on and self.ends_on):
+            return True
+        return self.starts_on <= day <= self.ends_on
+
     @property
     def budget_share_spent(self) -> int | None:
         if not self.budget_planned:
@@ -279,6 +285,14 @@ class Milestone(models.Model):
     def clean(self) -> None:
         if self.done_on and self.done_on > timezone.localdate():
             raise ValidationError({"done_on": _("实际完成日期不能晚于今天。")})
+        project = self.project if self.project_id else None
+        if project is not None and self.due_on and not project.covers(self.due_on):
+            raise ValidationError(
+                {
+                    "due_on": _("计划完成日期须在项目期限（%(start)s 至 %(end)s）之内。")
+                    % {"start": project.starts_on, "end": project.ends_on}
+                }
+            )
 
     def is_overdue(self, today: dt.date | None = None) -> bool:
         return self.done_on is None and self.due_on < (today or timezone.localdate())

@@ -150,11 +150,20 @@ def indicator_save(
     if indicator.kind == IndicatorKind.DELIVERABLE and not items:
         raise ValidationError(_("成果清单类指标须至少列出一项成果。"))
     seen: set[object] = set()
+    starts_on, ends_on = indicator.owner_period()
     for row, target in enumerate(targets, start=1):
         key = target.year or target.phase_id
         if key in seen:
             raise ValidationError(_("目标值第 %(row)d 行的年度或轮次重复。") % {"row": row})
         seen.add(key)
+        if (target.year is None) == (target.phase_id is None):
+            raise ValidationError(_("目标值第 %(row)d 行须选择年度或轮次之一。") % {"row": row})
+        first, last = target.period()
+        if starts_on and ends_on and (last < starts_on or first > ends_on):
+            raise ValidationError(
+                _("目标值第 %(row)d 行（%(label)s）不在期限（%(start)s 至 %(end)s）之内。")
+                % {"row": row, "label": target.label, "start": starts_on, "end": ends_on}
+            )
     indicator.save()
     indicator.targets.all().delete()
     for target in targets:

@@ -291,3 +291,15 @@ def test_nobody_inflates_another_projects_indicators(world: World) -> None:
             user=world.users["fynu_contact"],  # sees the project, does not run it
         )
     assert not volunteers.activities.exists()
+
+
+def test_targets_and_activities_fall_within_the_project(world: World) -> None:
+    project = make_project(world, starts_on=dt.date(2024, 1, 1), ends_on=dt.date(2024, 12, 31))
+    with pytest.raises(ValidationError, match=r"第 2 行（2026）不在期限"):
+        indicator_save(
+            user=world.users["admin"],
+            indicator=Indicator(project=project, name="x"),
+            targets=[IndicatorTarget(year=2024, value=1), IndicatorTarget(year=2026, value=1)],
+        )
+    with pytest.raises(ValidationError, match="活动日期须在所属项目期限"):
+        make_activity(world, project, day=dt.date(2025, 2, 1))

@@ -173,3 +173,22 @@ def test_editing_never_changes_the_status(world: World) -> None:
     )
     project.refresh_from_db()
     assert project.status == ProjectStatus.PLANNED
+
+
+def test_milestones_fall_within_the_project(world: World) -> None:
+    project = Project(
+        programme=world.programme,
+        area=areas(world)["1"],
+        consortium=world.consortium,
+        title="期限",
+        starts_on=dt.date(2023, 1, 1),
+        ends_on=dt.date(2023, 12, 31),
+    )
+    with pytest.raises(ValidationError, match="实施步骤第 1 行：计划完成日期须在项目期限"):
+        project_save(
+            user=world.users["admin"],
+            project=project,
+            units=[ResponsibleUnit(institution=world.bnu)],
+            milestones=[Milestone(title="验收", due_on=dt.date(2024, 3, 1))],
+        )
+    assert not Project.objects.exists()

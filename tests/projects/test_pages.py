@@ -277,3 +277,9 @@ def test_query_count_is_constant(
             assert client.get(url).status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1], counts
+
+
+def test_empty_choices_speak_chinese(client, world: World, work: Work) -> None:
+    client.force_login(world.users["ahnu_contact"])
+    body = client.get(reverse("projects:create")).content.decode()
+    assert "- 请选择 -" in body and "Select an option" not in body

@@ -633,6 +633,11 @@ def _plans(programme: Programme, consortium: Consortium) -> None:
             college=_inst(college),
             supporter=_inst(supporter),
         )
+        linked = Project.objects.filter(
+            Q(consortium=consortium) | Q(pairing__consortium=consortium),
+            beneficiaries__name=college,
+        )
+        plan_services.plan_link_projects(user=author, plan=plan, projects=list(linked))
         if target == "draft":
             continue
         plan_services.plan_version_update(user=author, plan=plan, **content)

@@ -31,6 +31,7 @@ from projects.models import (
 )
 from projects.models.indicators import IndicatorQuerySet
 from projects.models.project import ProjectQuerySet
+from reports.models import QuarterlyReport
 from schools.models import Institution, Region
 
 User = AbstractBaseUser | AnonymousUser
@@ -348,4 +349,48 @@ def pairings_for_new_work(user: User) -> PairingQuerySet:
         Q(consortium__in=scope.coordinated)
         | Q(supporter__in=scope.acting_for)
         | Q(supported__in=scope.acting_for)
+    )
+
+
+# Quarterly reports (reports app).
+
+
+def reports_visible_to(user: User) -> QuerySet[QuarterlyReport]:
+    """Own institutions' reports, every report of a coordinated consortium, and the reports of
+    an overseen province's institutions."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return QuarterlyReport.objects.all()
+    return QuarterlyReport.objects.filter(
+        Q(institution__in=scope.acting_for)
+        | Q(consortium__in=scope.coordinated)
+        | _within("institution__region", scope.provinces)
+    )
+
+
+def can_fill_report(user: User, report: QuarterlyReport) -> bool:
+    scope = scope_of(user)
+    return scope.is_admin or report.institution_id in scope.acting_for
+
+
+def can_review_report(user: User, report: QuarterlyReport) -> bool:
+    """The consortium office reviews its members' reports; reports outside consortia (the
+    provincial programmes' pairings) are reviewed by the programme's provincial department."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return True
+    if report.consortium_id is not None:
+        return report.consortium_id in scope.coordinated
+    region = report.period.programme.region
+    return region is not None and any(region.code.startswith(p) for p in scope.provinces)
+
+
+def reviewable_reports(user: User) -> QuerySet[QuarterlyReport]:
+    """The same rule as can_review_report, as a queryset (the review list)."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return QuarterlyReport.objects.all()
+    return QuarterlyReport.objects.filter(
+        Q(consortium__in=scope.coordinated)
+        | (Q(consortium__isnull=True) & _within("period__programme__region", scope.provinces))
     )

@@ -31,6 +31,7 @@ urlpatterns = [
     path("programmes/", include("programmes.urls")),
     path("", include("pairings.urls")),
     path("", include("projects.urls")),
+    path("", include("reports.urls")),
     path("", include("accounts.urls")),
     path("", include("schools.urls")),
 ]

@@ -66,6 +66,11 @@ class Programme(models.Model):
         blank=True,
         help_text=_("支教、跟岗等交流人员的工作经费标准，如广东省为每人每年不低于 4 万元。"),
     )
+    pairing_parties_report = models.BooleanField(
+        _("结对双方报送"),
+        default=False,
+        help_text=_("勾选后，结对的支援方和受援方每期都须报送；组团计划由组团成员报送。"),
+    )
     description = models.TextField(_("简介"), blank=True)
 
     class Meta:

@@ -18,7 +18,7 @@ from schools.models import Institution, Region
 def snapshot() -> dict[str, tuple[int, int | None]]:
     """Row count and highest id of every table of ours: equal snapshots mean nothing changed."""
     result = {}
-    for label in ("accounts", "schools", "programmes", "pairings", "projects"):
+    for label in ("accounts", "schools", "programmes", "pairings", "projects", "reports"):
         for model in apps.get_app_config(label).get_models():
             ids = model._default_manager.values_list("pk", flat=True).order_by("-pk")
             result[model._meta.label] = (ids.count(), ids.first())
@@ -37,7 +37,7 @@ def demo(django_db_setup, django_db_blocker):
         yield {"out": out.getvalue(), "first": first, "second": second}
         Activity.objects.all().delete()  # protects projects, deleted next
         PlanReview.objects.all().delete()  # protects the experts
-        for label in ("projects", "accounts", "pairings", "programmes", "schools"):
+        for label in ("reports", "projects", "accounts", "pairings", "programmes", "schools"):
             for model in reversed(list(apps.get_app_config(label).get_models())):
                 if model is Region:
                     for level in ("county", "prefecture", "province"):  # children first

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -184,7 +185,19 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+# Fixed schedule (django-celery-beat does not support Django 6.1): periods ahead, reminders.
+CELERY_BEAT_SCHEDULE: dict = {
+    "reporting-periods-ahead": {
+        "task": "reports.tasks.periods_create_ahead",
+        "schedule": 6 * 60 * 60,
+    },
+    "reporting-reminders-daily": {
+        "task": "reports.tasks.reminders_send_daily",
+        "schedule": crontab(hour=8, minute=0),
+    },
+}
+# Links in emails (reminders, invitations) point here.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from config.uploads import StoredFile
 from pairings.choices import MemberRole
 from projects.choices import PlanStatus, Verdict
 
@@ -155,33 +156,18 @@ class PlanVersion(models.Model):
         return self.submitted_at is not None
 
 
-class PlanAttachment(models.Model):
+class PlanAttachment(StoredFile):
     """附件 — a PDF or Word file attached to a plan version (served only through a view)."""
 
     version = models.ForeignKey(
         PlanVersion, verbose_name=_("版本"), on_delete=models.CASCADE, related_name="attachments"
     )
     file = models.FileField(_("文件"), upload_to="plans/%Y/%m/")
-    name = models.CharField(_("文件名"), max_length=200)
-    size = models.PositiveIntegerField(_("大小（字节）"))
-    content_type = models.CharField(_("类型"), max_length=100)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("上传人"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("附件")
         verbose_name_plural = _("附件")
         ordering = ["version", "uploaded_at"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class PlanReviewer(models.Model):

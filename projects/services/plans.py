@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Affiliation, Role
 from accounts.selectors import can_draft_plan, projects_visible_to, scope_of
+from config.uploads import validate_document
 from pairings.models import Consortium
 from programmes.models import Phase
 from projects.choices import PlanStatus, Verdict
@@ -28,7 +29,6 @@ from projects.models import (
     Project,
     SchoolPlan,
 )
-from projects.uploads import validate_document
 from schools.models import Institution
 
 VERSION_FIELDS = ["goals", "needs", "measures", "research"]

@@ -8,6 +8,7 @@ from django.db import transaction
 from programmes.demo import guangdong, seeds, users
 from programmes.demo.regions import clear_cache
 from projects.demo import build_work
+from reports.demo import build_reports
 from schools.services import regions_load_country
 
 
@@ -33,6 +34,7 @@ class Command(BaseCommand):
                 )
             users.build_users()
             build_work()
+            build_reports()
         self.stdout.write(
             self.style.SUCCESS(f"示例数据已就绪，用时 {time.perf_counter() - started:.1f} 秒。")
         )

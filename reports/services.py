@@ -165,7 +165,11 @@ def report_save(
 ) -> QuarterlyReport:
     """Save the whole form as it stands. If someone saved since `version` was read, nothing
     is written and EditConflict lists what they changed next to what this user typed."""
-    report = QuarterlyReport.objects.select_for_update().select_related("period").get(pk=report.pk)
+    report = (
+        QuarterlyReport.objects.select_for_update(of=("self",))
+        .select_related("period")
+        .get(pk=report.pk)
+    )
     if not can_fill_report(user, report):
         raise PermissionDenied(_("只有本单位的联系人或信息员可以填报本单位的报告。"))
     _check_editable(report, today or timezone.localdate())
@@ -263,7 +267,11 @@ def report_submit(
     indicators: list[Indicator],
     today: dt.date | None = None,
 ) -> QuarterlyReport:
-    report = QuarterlyReport.objects.select_for_update().select_related("period").get(pk=report.pk)
+    report = (
+        QuarterlyReport.objects.select_for_update(of=("self",))
+        .select_related("period")
+        .get(pk=report.pk)
+    )
     if not can_fill_report(user, report):
         raise PermissionDenied(_("只有本单位的联系人或信息员可以提交本单位的报告。"))
     _check_editable(report, today or timezone.localdate())
@@ -278,7 +286,7 @@ def report_submit(
 
 def _locked_for_review(user: User, report: QuarterlyReport) -> QuarterlyReport:
     report = (
-        QuarterlyReport.objects.select_for_update()
+        QuarterlyReport.objects.select_for_update(of=("self",))
         .select_related("period__programme__region")
         .get(pk=report.pk)
     )
@@ -339,7 +347,11 @@ def report_reopen(*, user: User, report: QuarterlyReport, reason: str) -> Quarte
 def report_attachment_add(
     *, user: User, report: QuarterlyReport, upload: UploadedFile
 ) -> ReportAttachment:
-    report = QuarterlyReport.objects.select_for_update().select_related("period").get(pk=report.pk)
+    report = (
+        QuarterlyReport.objects.select_for_update(of=("self",))
+        .select_related("period")
+        .get(pk=report.pk)
+    )
     if not can_fill_report(user, report):
         raise PermissionDenied(_("只有本单位的联系人或信息员可以上传附件。"))
     _check_editable(report, timezone.localdate())

@@ -50,7 +50,7 @@ def _event(plan: SchoolPlan, user: User | None, to_status: str, comment: str = "
 
 def _locked(plan: SchoolPlan) -> SchoolPlan:
     return (
-        SchoolPlan.objects.select_for_update()
+        SchoolPlan.objects.select_for_update(of=("self",))
         .select_related("consortium")
         .prefetch_related("versions")
         .get(pk=plan.pk)

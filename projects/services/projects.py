@@ -102,7 +102,9 @@ def project_transition(
     *, user: User, project: Project, to_status: str, comment: str = ""
 ) -> ProjectStatusChange:
     """Move a project to another status and record who did it and why."""
-    project = Project.objects.select_for_update().prefetch_related("units").get(pk=project.pk)
+    project = (
+        Project.objects.select_for_update(of=("self",)).prefetch_related("units").get(pk=project.pk)
+    )
     if not can_edit_project(user, project):
         raise PermissionDenied(_("您不能更改该项目的状态。"))
     allowed = PROJECT_TRANSITIONS.get(project.status, set())

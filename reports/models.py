@@ -126,16 +126,17 @@ class QuarterlyReport(models.Model):
 
     def lock_reason(self, today: dt.date) -> str:
         """Why the report cannot be edited now, and who can change that ("" = editable)."""
+        who = _("组团办公室（协调人）") if self.consortium_id else _("省级教育行政部门")
         if self.status == ReportStatus.APPROVED:
             return str(
-                _("报告已审核通过，内容已锁定。如需修改，请联系组团办公室（协调人）重新开放。")
+                _("报告已审核通过，内容已锁定。如需修改，请联系%(who)s重新开放。") % {"who": who}
             )
         if self.status == ReportStatus.SUBMITTED:
             return str(_("报告已提交，正在等待审核；审核退回后才能修改。"))
         if today > self.period.locks_on and not self.reopened:
             return str(
-                _("报送期已于 %(date)s 锁定。如需补报或修改，请联系组团办公室（协调人）重新开放。")
-                % {"date": self.period.locks_on}
+                _("报送期已于 %(date)s 锁定。如需补报或修改，请联系%(who)s重新开放。")
+                % {"date": self.period.locks_on, "who": who}
             )
         return ""
 

@@ -2,6 +2,7 @@
 
 import os
 import shutil
+from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, sync_playwright
@@ -13,7 +14,7 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 @pytest.fixture(scope="session")
-def browser() -> Browser:
+def browser() -> Iterator[Browser]:
     if CHROMIUM is None:
         pytest.fail("Chromium is missing: scripts/setup.sh installs it (apt chromium).")
     with sync_playwright() as playwright:

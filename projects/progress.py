@@ -61,9 +61,11 @@ def elapsed_share(starts_on: dt.date, ends_on: dt.date, today: dt.date) -> float
 def actual_in_period(
     values: Iterable[PeriodValue], starts_on: dt.date, ends_on: dt.date, aggregation: str
 ) -> Decimal | None:
-    """The actual for a target period: the sum of its periods, or the latest one's value."""
+    """The actual for a target period: the sum of the recorded periods that overlap it, or the
+    latest one's value. A quarter that began before a round did still counts towards it."""
     inside = sorted(
-        (v for v in values if starts_on <= v.starts_on <= ends_on), key=lambda v: v.starts_on
+        (v for v in values if v.starts_on <= ends_on and v.ends_on >= starts_on),
+        key=lambda v: v.starts_on,
     )
     if not inside:
         return None

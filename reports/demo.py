@@ -59,17 +59,14 @@ def _fill_and_submit(
     submitted = timezone.make_aware(
         dt.datetime.combine(period.due_on + dt.timedelta(days=late_days - 2), dt.time(10))
     )
-    QuarterlyReport.objects.filter(pk=report.pk).update(submitted_at=submitted)
+    QuarterlyReport.objects.filter(pk=report.pk).update(
+        submitted_at=submitted, first_submitted_at=submitted
+    )
     return report
 
 
 def _derived(indicator: Any, period: ReportingPeriod) -> Decimal:
-    values = [
-        v.value
-        for v in indicator.period_values()
-        if period.starts_on <= v.starts_on <= period.ends_on
-    ]
-    return sum(values, Decimal(0))
+    return indicator.value_between(period.starts_on, period.ends_on) or Decimal(0)
 
 
 def build_reports() -> None:

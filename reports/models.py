@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.uploads import StoredFile
@@ -97,6 +98,7 @@ class QuarterlyReport(models.Model):
     contact_phone = models.CharField(_("联系电话"), max_length=32, blank=True)
     contact_email = models.EmailField(_("电子邮箱"), blank=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    first_submitted_at = models.DateTimeField(_("首次提交时间"), null=True, blank=True)
     approved_at = models.DateTimeField(_("审核通过时间"), null=True, blank=True)
     reopened = models.BooleanField(
         _("已重新开放"), default=False, help_text=_("锁定日期之后由组团办公室重新开放修改。")
@@ -133,6 +135,8 @@ class QuarterlyReport(models.Model):
             )
         if self.status == ReportStatus.SUBMITTED:
             return str(_("报告已提交，正在等待审核；审核退回后才能修改。"))
+        if today < self.period.opens_on and not self.reopened:
+            return str(_("报送期将于 %(date)s 开放填报。") % {"date": self.period.opens_on})
         if today > self.period.locks_on and not self.reopened:
             return str(
                 _("报送期已于 %(date)s 锁定。如需补报或修改，请联系%(who)s重新开放。")
@@ -140,14 +144,20 @@ class QuarterlyReport(models.Model):
             )
         return ""
 
+    def can_be_reopened(self, today: dt.date) -> bool:
+        """Approved reports, and reports left unsubmitted past their lock date."""
+        if self.status == ReportStatus.APPROVED:
+            return True
+        return self.status != ReportStatus.SUBMITTED and bool(self.lock_reason(today))
+
     @property
     def is_timely(self) -> bool | None:
-        """Submitted by the end of the due date (None: not submitted yet)."""
-        if self.submitted_at is None:
+        """First submitted by the end of the due date (None: not submitted yet). A report
+        returned and resubmitted keeps the time it first arrived."""
+        first = self.first_submitted_at or self.submitted_at
+        if first is None:
             return None
-        from django.utils import timezone
-
-        return timezone.localtime(self.submitted_at).date() <= self.period.due_on
+        return timezone.localtime(first).date() <= self.period.due_on
 
 
 class ReportSection(models.Model):

@@ -4,6 +4,8 @@ awaits review. Every reminder is a Notification whose key makes it happen once, 
 often the daily task runs; the email follows unless the user switched emails off."""
 
 import datetime as dt
+import logging
+import smtplib
 from collections import defaultdict
 
 from django.conf import settings
@@ -11,6 +13,7 @@ from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Affiliation, Role
@@ -24,6 +27,8 @@ from reports.models import (
 )
 from reports.selectors import RECEIVED, expected_reporters
 
+logger = logging.getLogger(__name__)
+
 
 def notify(*, user: User, key: str, subject: str, message: str, url: str) -> bool:
     """Leave a notification (and send its email) once per user and key; False if already."""
@@ -34,8 +39,17 @@ def notify(*, user: User, key: str, subject: str, message: str, url: str) -> boo
             )
     except IntegrityError:
         return False
+    _email(notification, subject)
+    return True
+
+
+def _email(notification: Notification, subject: str) -> None:
+    """Email a notification unless its user switched emails off. A failure is logged and the
+    notification stays unemailed, to be tried again by the next run."""
+    user = notification.user
     wants_email = not ReminderSettings.objects.filter(user=user, email_reminders=False).exists()
     if wants_email and user.email:
+        message, url = notification.message, notification.url
         link = f"{settings.SITE_URL}{url}"
         body = _(
             "%(message)s\n\n请登录协同提质管理平台处理：%(link)s\n\n（不想再收到提醒邮件，可在平台“通知”页面关闭。）"
@@ -43,10 +57,23 @@ def notify(*, user: User, key: str, subject: str, message: str, url: str) -> boo
             "message": message,
             "link": link,
         }
-        send_mail(subject, body, None, [user.email])
+        try:
+            send_mail(subject, body, None, [user.email])
+        except (OSError, smtplib.SMTPException):
+            logger.warning("reminder email to %s failed; retried next run", user.email)
+            return
         notification.emailed = True
         notification.save(update_fields=["emailed"])
-    return True
+
+
+def _retry_unsent() -> None:
+    """Emails that failed in the last three days get another try."""
+    for notification in Notification.objects.filter(
+        emailed=False,
+        created_at__gte=timezone.now() - dt.timedelta(days=3),
+        user__email__gt="",
+    ).select_related("user"):
+        _email(notification, _("【协同提质】信息报送提醒"))
 
 
 def _reporters_people(institution_ids: set[int]) -> dict[int, list[User]]:
@@ -66,6 +93,7 @@ def _reporters_people(institution_ids: set[int]) -> dict[int, list[User]]:
 
 def reminders_send(today: dt.date) -> int:
     """Send today's reminders; returns how many notifications were new."""
+    _retry_unsent()
     sent = 0
     periods = ReportingPeriod.objects.filter(
         opens_on__lte=today + dt.timedelta(days=7), locks_on__gte=today
@@ -88,10 +116,11 @@ def reminders_send(today: dt.date) -> int:
                     f"returned:{last.pk if last else 0}",
                     _("%(period)s的报告已被退回修改，请根据审核意见修改后重新提交。"),
                 )
-            elif days_left == 7:
-                event, text = "due7", _("%(period)s的报告将于 7 天后（%(due)s）截止，请及时填报。")
-            elif days_left == 1:
-                event, text = "due1", _("%(period)s的报告明天（%(due)s）截止，请尽快提交。")
+            elif 1 < days_left <= 7:  # a day the task did not run still gets its reminder
+                event = "due7"
+                text = _("%(period)s的报告将于 %(days)d 天后（%(due)s）截止，请及时填报。")
+            elif 0 <= days_left <= 1:
+                event, text = "due1", _("%(period)s的报告将于 %(due)s 截止，请尽快提交。")
             elif days_left < 0:
                 event, text = (
                     "overdue",
@@ -99,7 +128,7 @@ def reminders_send(today: dt.date) -> int:
                 )
             else:
                 continue
-            message = text % {"period": period, "due": period.due_on}
+            message = text % {"period": period, "due": period.due_on, "days": days_left}
             url = reverse("reports:fill", args=[period.pk, institution_id])
             for user in people.get(institution_id, []):
                 sent += notify(

@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -101,7 +101,11 @@ def report_open(
     )
     if not can_fill_report(user, report):
         raise PermissionDenied(_("只有本单位的联系人或信息员可以填报本单位的报告。"))
-    report.save()
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:  # opened by a colleague at the same moment
+        return QuarterlyReport.objects.get(period=period, institution=institution)
     ReportEvent.objects.create(report=report, to_status=ReportStatus.DRAFT, actor=user)
     return report
 
@@ -279,8 +283,9 @@ def report_submit(
     if errors:
         raise ValidationError(errors)
     report.submitted_at = timezone.now()
+    report.first_submitted_at = report.first_submitted_at or report.submitted_at
     _event(report, user, ReportStatus.SUBMITTED)
-    report.save(update_fields=["status", "submitted_at", "updated_at"])
+    report.save(update_fields=["status", "submitted_at", "first_submitted_at", "updated_at"])
     return report
 
 
@@ -332,9 +337,8 @@ def report_reopen(*, user: User, report: QuarterlyReport, reason: str) -> Quarte
     report = _locked_for_review(user, report)
     if not reason.strip():
         raise ValidationError({"reason": _("重新开放须说明原因。")})
-    today = timezone.localdate()
-    if report.status != ReportStatus.APPROVED and not report.lock_reason(today):
-        raise ValidationError(_("该报告未锁定，无需重新开放。"))
+    if not report.can_be_reopened(timezone.localdate()):
+        raise ValidationError(_("只能重新开放已审核通过或已过锁定日期的报告。"))
     report.reopened = True
     report.approved_at = None
     to_status = ReportStatus.RETURNED if report.status == ReportStatus.APPROVED else report.status
@@ -367,9 +371,18 @@ def report_attachment_add(
 
 
 def may_edit_periods(user: User, programme: Programme) -> bool:
-    """Coordinators of the programme's consortia (and administrators) move its periods."""
+    """Who owns the programme's calendar: administrators; the coordinator when the programme
+    has a single consortium; the provincial department of a provincial programme without
+    consortia. Where several consortia share a programme (the national one), its dates are
+    the ministry's: one consortium's office cannot move the others' deadlines."""
     scope = scope_of(user)
-    return scope.is_admin or programme.consortia.filter(pk__in=scope.coordinated).exists()
+    if scope.is_admin:
+        return True
+    consortia = list(programme.consortia.values_list("pk", flat=True))
+    if consortia:
+        return len(consortia) == 1 and consortia[0] in scope.coordinated
+    region = programme.region
+    return region is not None and any(region.code.startswith(p) for p in scope.provinces)
 
 
 def period_update(*, user: User, period: ReportingPeriod, **dates: dt.date) -> ReportingPeriod:

@@ -56,12 +56,7 @@ def _derived(indicator: Indicator, period: ReportingPeriod) -> Decimal | None:
     """What the recorded activities give for the period (derived indicators only)."""
     if not indicator.is_derived:
         return None
-    values = [
-        v.value
-        for v in indicator.period_values()
-        if period.starts_on <= v.starts_on <= period.ends_on
-    ]
-    return sum(values, Decimal(0))
+    return indicator.value_between(period.starts_on, period.ends_on) or Decimal(0)
 
 
 def _build_forms(
@@ -210,7 +205,9 @@ def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "return_form": forms.ReturnForm(areas=areas)
             if reviewer and report.status == ReportStatus.SUBMITTED
             else None,
-            "reopen_form": forms.ReasonForm() if reviewer and report.lock_reason(today) else None,
+            "reopen_form": forms.ReasonForm()
+            if reviewer and report.can_be_reopened(today)
+            else None,
             "attachment_form": forms.AttachmentForm(),
         },
     )
@@ -272,7 +269,7 @@ def review_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def approve_selected(request: AuthenticatedHttpRequest) -> HttpResponse:
-    ids = [int(pk) for pk in request.POST.getlist("report") if pk.isdigit()]
+    ids = [int(pk) for pk in request.POST.getlist("report") if pk.isascii() and pk.isdigit()]
     reports = list(reports_visible_to(request.user).filter(pk__in=ids))
     if not reports:
         messages.error(request, _("请先勾选要审核通过的报告。"))

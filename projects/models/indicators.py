@@ -27,6 +27,7 @@ from projects.choices import (
 from projects.progress import (
     PeriodValue,
     Progress,
+    actual_in_period,
     deliverable_progress,
     quantitative_progress,
     quarter_of,
@@ -223,16 +224,31 @@ class Indicator(IndicatorDefinition):
         return pairing.starts_on, pairing.ends_on
 
     def period_values(self) -> list[PeriodValue]:
-        """Actuals per reporting period: typed ones, or summed per quarter from activities."""
+        """What was recorded: typed actuals per reporting period, or one value per counted
+        activity on its date (so any period — a quarter, a month, a round — sums exactly)."""
         if not self.is_derived:
             return [PeriodValue(a.starts_on, a.ends_on, a.value) for a in self.actuals.all()]
-        per_quarter: dict[tuple[dt.date, dt.date], Decimal] = defaultdict(Decimal)
-        for activity in self.activities.all():
-            if self.activity_kind and activity.kind != self.activity_kind:
-                continue
-            per_quarter[quarter_of(activity.starts_on)] += activity.measure(
-                self.source, self.participant_kind
+        return [
+            PeriodValue(
+                activity.starts_on,
+                activity.starts_on,
+                activity.measure(self.source, self.participant_kind),
             )
+            for activity in self.activities.all()
+            if not self.activity_kind or activity.kind == self.activity_kind
+        ]
+
+    def value_between(self, starts_on: dt.date, ends_on: dt.date) -> Decimal | None:
+        """The sum of what was recorded in [starts_on, ends_on] (None: nothing recorded)."""
+        return actual_in_period(self.period_values(), starts_on, ends_on, Aggregation.SUM)
+
+    def quarterly_values(self) -> list[PeriodValue]:
+        """The recorded values by calendar quarter, for display."""
+        if not self.is_derived:
+            return sorted(self.period_values(), key=lambda v: v.starts_on)
+        per_quarter: dict[tuple[dt.date, dt.date], Decimal] = defaultdict(Decimal)
+        for value in self.period_values():
+            per_quarter[quarter_of(value.starts_on)] += value.value
         return [PeriodValue(s, e, v) for (s, e), v in sorted(per_quarter.items())]
 
     def current_target(self, today: dt.date) -> "IndicatorTarget | None":

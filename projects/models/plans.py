@@ -83,6 +83,12 @@ class SchoolPlan(models.Model):
             errors["supporter"] = _("“%(name)s”不是该组团的帮扶高校。") % {
                 "name": self.supporter.name
             }
+        elif not self.consortium.pairings.filter(
+            supporter_id=self.supporter_id, supported_id=self.college_id
+        ).exists():
+            errors["supporter"] = _(
+                "“%(supporter)s”与“%(college)s”在该组团中没有结对，提质计划须由结对的帮扶高校起草。"
+            ) % {"supporter": self.supporter.name, "college": self.college.name}
         duplicate = SchoolPlan.objects.filter(phase=self.phase, college=self.college).exclude(
             pk=self.pk
         )

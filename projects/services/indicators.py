@@ -193,6 +193,8 @@ def indicator_actual_record(
 ) -> IndicatorActual:
     """Record (or correct) the actual of one reporting period."""
     _check_may_edit(user, indicator)
+    # Locked, so that two people recording the same period at once correct one row.
+    Indicator.objects.select_for_update(of=("self",)).filter(pk=indicator.pk).first()
     actual = IndicatorActual.objects.filter(indicator=indicator, starts_on=starts_on).first()
     actual = actual or IndicatorActual(indicator=indicator, starts_on=starts_on)
     actual.ends_on, actual.value, actual.note, actual.recorded_by = ends_on, value, note, user

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -78,7 +78,14 @@ def plan_create(
     if not can_draft_plan(user, plan):
         raise PermissionDenied(_("只有起草的帮扶高校、受援院校或组团办公室可以创建提质计划。"))
     plan.full_clean()
-    plan.save()
+    try:
+        with transaction.atomic():
+            plan.save()
+    except IntegrityError as error:  # a plan for the same college was created meanwhile
+        raise ValidationError(
+            _("“%(college)s”在“%(phase)s”已有提质计划，每校每阶段只能有一份。")
+            % {"college": college.name, "phase": phase.name}
+        ) from error
     PlanVersion.objects.create(plan=plan, number=1, created_by=user)
     PlanEvent.objects.create(
         plan=plan, version=plan.current_version, to_status=PlanStatus.DRAFT, actor=user

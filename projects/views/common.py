@@ -19,4 +19,4 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
 
 def int_param(request: AuthenticatedHttpRequest, name: str) -> int | None:
     value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isascii() and value.isdigit() else None

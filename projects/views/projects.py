@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -188,8 +189,9 @@ def adopt_templates(request: AuthenticatedHttpRequest, kind: str, pk: int) -> Ht
     chosen = available if wanted == "all" else [t for t in available if str(t.pk) == wanted]
     owner_kwargs = {kind: owner}
     try:
-        for template in chosen:
-            indicator_adopt(user=request.user, template=template, **owner_kwargs)
+        with transaction.atomic():  # all of them or none
+            for template in chosen:
+                indicator_adopt(user=request.user, template=template, **owner_kwargs)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -249,7 +251,7 @@ def indicator_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             "indicator": indicator,
             "progress": indicator.progress(today),
             "targets": targets,
-            "values": [(v, forms.quarter_label(v.starts_on)) for v in indicator.period_values()],
+            "values": [(v, forms.quarter_label(v.starts_on)) for v in indicator.quarterly_values()],
             "can_edit": editable,
             "actual_form": actual_form,
         },

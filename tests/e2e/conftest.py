@@ -7,7 +7,9 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-# live_server runs in a thread next to Playwright's event loop.
+# Playwright's sync API runs an event loop in the test's thread while the test (and the
+# database teardown) still call the ORM synchronously. Set for the whole run once browser
+# tests are collected; tests/test_settings.py leaves it out of its production check.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -209,3 +209,16 @@ def test_attachments_are_checked_and_served_only_to_who_sees_the_plan(
         services.plan_attachment_add(
             user=user, plan=plan, upload=SimpleUploadedFile("late.pdf", b"%PDF-1.7")
         )
+
+
+def test_only_the_paired_university_drafts_a_colleges_plan(world: World) -> None:
+    # carol is a contact at 四川师大, a member university, but 四川师大 does not pair with 阜阳师大
+    with pytest.raises(ValidationError, match="没有结对"):
+        services.plan_create(
+            user=world.users["carol"],
+            consortium=world.consortium,
+            phase=world.phase,
+            college=world.fynu,
+            supporter=world.sicnu,
+        )
+    assert not SchoolPlan.objects.exists()

@@ -73,3 +73,34 @@ def test_coordinators_get_one_digest_a_day(world, period, people) -> None:
     assert "7 份报告逾期未交，1 份报告等待审核" in digests.get().message
     reminders_send(day + dt.timedelta(days=1))
     assert digests.count() == 2
+
+
+def test_a_failed_email_is_tried_again_and_a_missed_day_still_reminds(
+    world, period, people, monkeypatch
+) -> None:
+    import smtplib
+
+    from reports import reminders
+
+    real_send = reminders.send_mail
+
+    def broken(*args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("down")
+
+    monkeypatch.setattr(reminders, "send_mail", broken)
+    reminders_send(period.due_on - dt.timedelta(days=5))  # the task did not run on day 7
+    assert keys(people["fynu_info"]) == ["due7"]  # reminded anyway, and everyone was
+    assert keys(people["ahnu_contact"]) == ["due7"]
+    assert not Notification.objects.filter(emailed=True).exists() and not mail.outbox
+    monkeypatch.setattr(reminders, "send_mail", real_send)
+    reminders_send(period.due_on - dt.timedelta(days=4))
+    assert any(people["fynu_info"].email in m.to for m in mail.outbox)
+    assert not Notification.objects.filter(user=people["fynu_info"], emailed=False).exists()
+
+
+def test_the_notifications_page_switches_emails_off_and_on(client, world, people) -> None:
+    client.force_login(people["fynu_info"])
+    client.post("/notifications/", {"email_reminders": "off"})
+    assert ReminderSettings.objects.get(user=people["fynu_info"]).email_reminders is False
+    client.post("/notifications/", {"email_reminders": ["off", "on"]})
+    assert ReminderSettings.objects.get(user=people["fynu_info"]).email_reminders is True

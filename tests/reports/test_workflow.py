@@ -269,3 +269,42 @@ def test_report_attachments_are_checked_and_scoped(
     assert client.get(url).status_code == 200
     client.force_login(world.users["ahnu_contact"])
     assert client.get(url).status_code == 404
+
+
+def test_reports_wait_for_their_period_to_open(world: World, period) -> None:
+    from django.utils import timezone
+
+    period.opens_on = timezone.localdate() + dt.timedelta(days=3)
+    period.save()
+    report = report_open(user=world.users["fynu_contact"], period=period, institution=world.fynu)
+    with pytest.raises(ValidationError, match="开放填报"):
+        report_submit(user=world.users["fynu_contact"], report=report, projects=[], indicators=[])
+
+
+def test_submitted_reports_cannot_be_reopened_and_resubmission_keeps_timeliness(
+    world: World, period
+) -> None:
+    from django.utils import timezone
+
+    from reports.models import QuarterlyReport as Report
+
+    coordinator = world.users["bnu_coordinator"]
+    report = fill(world.users["fynu_contact"], period, world.fynu)
+    with pytest.raises(ValidationError, match="只能重新开放"):
+        report_reopen(user=coordinator, report=report, reason="无")
+    report_return(user=coordinator, report=report, comment="补充")
+    later = timezone.now() + dt.timedelta(days=40)  # resubmitted long after the due date
+    report = report_save(
+        user=world.users["fynu_contact"],
+        report=report,
+        version=Report.objects.get(pk=report.pk).version,
+        fields={"contact_name": "王", "contact_phone": "1"},
+        sections={a.pk: FULL for a in period.programme.content_areas.all()},
+        progress={},
+        values={},
+    )
+    report = report_submit(
+        user=world.users["fynu_contact"], report=report, projects=[], indicators=[]
+    )
+    Report.objects.filter(pk=report.pk).update(submitted_at=later)
+    assert Report.objects.get(pk=report.pk).is_timely  # it first arrived on time

@@ -323,6 +323,14 @@ def can_edit_visit(user: User, visit: Visit) -> bool:
     )
 
 
+def can_review_plan(user: User, plan: SchoolPlan) -> bool:
+    """An expert of the plan's consortium whom the office assigned to it."""
+    scope = scope_of(user)
+    return plan.consortium_id in scope.reviewing and any(
+        a.expert_id == user.pk for a in plan.assignments.all()
+    )
+
+
 def visits_visible_to(user: User) -> QuerySet[Visit]:
     return Visit.objects.filter(consortium__in=consortia_visible_to(user).values("pk"))
 
@@ -381,8 +389,26 @@ def can_review_report(user: User, report: QuarterlyReport) -> bool:
         return True
     if report.consortium_id is not None:
         return report.consortium_id in scope.coordinated
-    region = report.period.programme.region
+    return _oversees(scope, report.period.programme.region)
+
+
+def _oversees(scope: Scope, region: Region | None) -> bool:
+    """Whether the region lies in one of the provinces the user oversees."""
     return region is not None and any(region.code.startswith(p) for p in scope.provinces)
+
+
+def can_edit_periods(user: User, programme: Programme) -> bool:
+    """Who owns the programme's reporting calendar: administrators; the coordinator when the
+    programme has a single consortium; the provincial department of a provincial programme
+    without consortia. Where several consortia share a programme (the national one), its
+    dates are the ministry's: one consortium's office cannot move the others' deadlines."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return True
+    consortia = list(programme.consortia.values_list("pk", flat=True))
+    if consortia:
+        return len(consortia) == 1 and consortia[0] in scope.coordinated
+    return _oversees(scope, programme.region)
 
 
 def reviewable_reports(user: User) -> QuerySet[QuarterlyReport]:

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
+from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -90,6 +91,16 @@ def validate_document(upload: UploadedFile) -> str:
 def validate_report_file(upload: UploadedFile) -> str:
     """A photo, PDF or Office file (quarterly reports)."""
     return validate_upload(upload, REPORT_FILES)
+
+
+def download_response(stored: "StoredFile") -> FileResponse:
+    """The file as a download under its original name (callers check who may have it)."""
+    return FileResponse(
+        stored.file.open("rb"),  # type: ignore[attr-defined]
+        as_attachment=True,
+        filename=stored.name,
+        content_type=stored.content_type,
+    )
 
 
 class StoredFile(models.Model):

@@ -72,6 +72,13 @@ class Consortium(models.Model):
             min_supporting=self.programme.min_supporting_members,
         )
 
+    def roles_by_institution(self) -> dict[int, set[str]]:
+        """institution pk → the roles it holds here (one institution may hold two)."""
+        roles: dict[int, set[str]] = {}
+        for institution_id, role in self.memberships.values_list("institution", "role"):
+            roles.setdefault(institution_id, set()).add(role)
+        return roles
+
     def formula(self) -> str:
         """ "1+M+N" as it stands, e.g. 1+4+4."""
         counts = dict.fromkeys(MemberRole.values, 0)

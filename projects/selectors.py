@@ -219,7 +219,6 @@ def plan_get(*, user: User, pk: int) -> SchoolPlan:
 class ComplianceRow:
     visiting: Institution
     required: str  # what the rule asks
-    targets: list[Institution]  # colleges that would satisfy it
     visits: list[Visit] = field(default_factory=list)
     is_lead_rule: bool = False
 
@@ -259,7 +258,6 @@ def visit_compliance(*, consortium: Consortium, year: int) -> list[ComplianceRow
                 visiting=pairing.supporter,
                 required=_("分管校领导实地调研结对院校“%(college)s”至少 1 次")
                 % {"college": pairing.supported.name},
-                targets=[pairing.supported],
                 visits=by_pair[(pairing.supporter_id, pairing.supported_id)],
             )
         )
@@ -275,7 +273,6 @@ def visit_compliance(*, consortium: Consortium, year: int) -> list[ComplianceRow
         ComplianceRow(
             visiting=consortium.lead,
             required=_("牵头高校分管校领导实地调研组团内至少 1 所薄弱院校"),
-            targets=colleges,
             visits=[
                 v
                 for v in visits

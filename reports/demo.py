@@ -16,7 +16,7 @@ from pairings.models import Consortium
 from programmes.models import ContentArea, Programme
 from reports.models import QuarterlyReport, ReportingPeriod
 from reports.periods import periods_ensure
-from reports.selectors import indicators_reported_by, projects_reported_by
+from reports.selectors import derived_value, indicators_reported_by, projects_reported_by
 from reports.services import report_open, report_return, report_save, report_submit, reports_approve
 from schools.models import Institution
 
@@ -48,8 +48,8 @@ def _fill_and_submit(
         progress={p.pk: {"percent": 50} for p in projects},
         values={
             i.pk: {
-                "value": _derived(i, period),
-                "derived": _derived(i, period) if i.is_derived else None,
+                "value": derived_value(i, period) or Decimal(0),
+                "derived": derived_value(i, period),
             }
             for i in indicators
         },
@@ -63,10 +63,6 @@ def _fill_and_submit(
         submitted_at=submitted, first_submitted_at=submitted
     )
     return report
-
-
-def _derived(indicator: Any, period: ReportingPeriod) -> Decimal:
-    return indicator.value_between(period.starts_on, period.ends_on) or Decimal(0)
 
 
 def build_reports() -> None:

@@ -56,9 +56,6 @@ class ReportingPeriod(models.Model):
             if self.locks_on < self.due_on:
                 raise ValidationError({"locks_on": _("锁定日期不能早于截止日期。")})
 
-    def is_open(self, today: dt.date) -> bool:
-        return self.opens_on <= today <= self.locks_on
-
 
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")

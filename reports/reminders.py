@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -102,7 +103,9 @@ def reminders_send(today: dt.date) -> int:
         expected = set(expected_reporters(period.programme, period).values_list("pk", flat=True))
         reports = {
             r.institution_id: r
-            for r in QuarterlyReport.objects.filter(period=period, institution__in=expected)
+            for r in QuarterlyReport.objects.filter(
+                period=period, institution__in=expected
+            ).annotate(last_return=Max("events", filter=Q(events__to_status=ReportStatus.RETURNED)))
         }
         people = _reporters_people(expected)
         days_left = (period.due_on - today).days
@@ -111,9 +114,8 @@ def reminders_send(today: dt.date) -> int:
             if report is not None and report.status in RECEIVED:
                 continue
             if report is not None and report.status == ReportStatus.RETURNED:
-                last = report.events.filter(to_status=ReportStatus.RETURNED).order_by("-pk").first()
                 event, text = (
-                    f"returned:{last.pk if last else 0}",
+                    f"returned:{report.last_return}",  # each return reminds once
                     _("%(period)s的报告已被退回修改，请根据审核意见修改后重新提交。"),
                 )
             elif 1 < days_left <= 7:  # a day the task did not run still gets its reminder
@@ -148,14 +150,14 @@ def _coordinator_digests(today: dt.date) -> int:
             consortium=consortium, status=ReportStatus.SUBMITTED
         ).count()
         late = 0
+        members = set(
+            consortium.memberships.exclude(role="provincial_department").values_list(
+                "institution", flat=True
+            )
+        )
         for period in ReportingPeriod.objects.filter(
             programme=consortium.programme, due_on__lt=today, locks_on__gte=today
         ):
-            members = set(
-                consortium.memberships.exclude(role="provincial_department").values_list(
-                    "institution", flat=True
-                )
-            )
             received = QuarterlyReport.objects.filter(
                 period=period, institution__in=members, status__in=RECEIVED
             ).count()

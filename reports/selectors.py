@@ -2,7 +2,8 @@
 completeness and timeliness figures. Every query starts from accounts/selectors.py."""
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -26,29 +27,12 @@ from schools.models import Institution, Region
 RECEIVED = [ReportStatus.SUBMITTED, ReportStatus.APPROVED]
 
 
-def expected_reporters(
-    programme: Programme, period: ReportingPeriod | None = None
-) -> QuerySet[Institution]:
+def expected_reporters(programme: Programme, period: ReportingPeriod) -> QuerySet[Institution]:
     """Who must report for a period: every university and college of the programme's
     consortia, and both sides of its pairings running in the period when the programme says
-    so (a pairing runs in its own dates, else in its round's)."""
-    members = Membership.objects.filter(consortium__programme=programme).exclude(
-        role=MemberRole.PROVINCIAL_DEPARTMENT
-    )
-    query = Q(pk__in=members.values("institution"))
-    if programme.pairing_parties_report:
-        pairings = Pairing.objects.filter(programme=programme)
-        if period is not None:
-            pairings = pairings.filter(
-                (Q(starts_on__isnull=True) | Q(starts_on__lte=period.ends_on))
-                & (Q(ends_on__isnull=True) | Q(ends_on__gte=period.starts_on))
-                & (
-                    Q(phase__isnull=True)
-                    | Q(phase__starts_on__lte=period.ends_on, phase__ends_on__gte=period.starts_on)
-                )
-            )
-        query |= Q(pk__in=pairings.values("supporter")) | Q(pk__in=pairings.values("supported"))
-    return Institution.objects.filter(query)
+    so (a pairing runs in its own dates, and within its round's). The rule itself is
+    _reporters_by_period, shared with the completeness figures."""
+    return Institution.objects.filter(pk__in=_reporters_by_period(programme, [period])[period.pk])
 
 
 def consortium_for(programme: Programme, institution: Institution) -> int | None:
@@ -115,6 +99,13 @@ def indicators_reported_by(*, institution: Institution, period: ReportingPeriod)
     )
 
 
+def derived_value(indicator: Indicator, period: ReportingPeriod) -> Decimal | None:
+    """What the recorded activities give for the period (None: the indicator is typed in)."""
+    if not indicator.is_derived:
+        return None
+    return indicator.value_between(period.starts_on, period.ends_on) or Decimal(0)
+
+
 def my_reports(*, user: User) -> list[tuple[Institution, list]]:
     """For each institution the user reports for: its open and past periods with the report."""
     scope = scope_of(user)
@@ -156,7 +147,6 @@ class Tally:
     expected: int = 0
     received: int = 0
     timely: int = 0
-    missing: list[Institution] = field(default_factory=list)
 
     @property
     def completeness(self) -> int | None:
@@ -179,7 +169,8 @@ class Completeness:
 def _reporters_by_period(
     programme: Programme, periods: list[ReportingPeriod]
 ) -> dict[int, set[int]]:
-    """expected_reporters for every period at once (two queries, whatever the periods)."""
+    """Institution pks expected to report, for every period at once (two queries whatever the
+    number of periods)."""
     members = set(
         Membership.objects.filter(consortium__programme=programme)
         .exclude(role=MemberRole.PROVINCIAL_DEPARTMENT)
@@ -270,8 +261,6 @@ def completeness(*, user: User, programme: Programme, period_pk: int | None) -> 
             tally.expected += 1
             tally.received += got_it
             tally.timely += bool(timely)
-            if not got_it:
-                tally.missing.append(institution)
     return Completeness(
         periods=rows,
         period=chosen,

@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from accounts.selectors import can_fill_report, can_review_report, scope_of
+from accounts.selectors import can_edit_periods, can_fill_report, can_review_report
 from config.uploads import validate_report_file
-from programmes.models import ContentArea, Programme
+from programmes.models import ContentArea
 from projects.models import Indicator, Project
 from reports.models import (
     IndicatorValue,
@@ -370,23 +370,8 @@ def report_attachment_add(
     )
 
 
-def may_edit_periods(user: User, programme: Programme) -> bool:
-    """Who owns the programme's calendar: administrators; the coordinator when the programme
-    has a single consortium; the provincial department of a provincial programme without
-    consortia. Where several consortia share a programme (the national one), its dates are
-    the ministry's: one consortium's office cannot move the others' deadlines."""
-    scope = scope_of(user)
-    if scope.is_admin:
-        return True
-    consortia = list(programme.consortia.values_list("pk", flat=True))
-    if consortia:
-        return len(consortia) == 1 and consortia[0] in scope.coordinated
-    region = programme.region
-    return region is not None and any(region.code.startswith(p) for p in scope.provinces)
-
-
 def period_update(*, user: User, period: ReportingPeriod, **dates: dt.date) -> ReportingPeriod:
-    if not may_edit_periods(user, period.programme):
+    if not can_edit_periods(user, period.programme):
         raise PermissionDenied(_("只有组团办公室可以调整报送期。"))
     for name, value in dates.items():
         setattr(period, name, value)

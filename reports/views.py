@@ -1,7 +1,6 @@
 """Pages of quarterly reporting: my reports, the report form, a report with its timeline, the
 review list with bulk approval, completeness and timeliness, periods, notifications."""
 
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import (
+    can_edit_periods,
     can_fill_report,
     can_review_report,
     institutions_visible_to,
@@ -21,9 +21,9 @@ from accounts.selectors import (
     scope_of,
 )
 from config.http import AuthenticatedHttpRequest
+from config.uploads import download_response
 from programmes.models import ContentArea
 from programmes.selectors import programme_get
-from projects.models import Indicator
 from projects.views.common import int_param
 from reports import forms, selectors, services
 from reports.models import (
@@ -31,10 +31,8 @@ from reports.models import (
     QuarterlyReport,
     ReminderSettings,
     ReportAttachment,
-    ReportingPeriod,
     ReportStatus,
 )
-from reports.services import may_edit_periods
 
 
 @login_required
@@ -50,13 +48,6 @@ def my_reports(request: AuthenticatedHttpRequest) -> HttpResponse:
             "today": timezone.localdate(),
         },
     )
-
-
-def _derived(indicator: Indicator, period: ReportingPeriod) -> Decimal | None:
-    """What the recorded activities give for the period (derived indicators only)."""
-    if not indicator.is_derived:
-        return None
-    return indicator.value_between(period.starts_on, period.ends_on) or Decimal(0)
 
 
 def _build_forms(
@@ -91,7 +82,7 @@ def _build_forms(
         )
     value_forms = []
     for indicator in indicators:
-        derived = _derived(indicator, period)
+        derived = selectors.derived_value(indicator, period)
         stored_value = values.get(indicator.pk)
         initial: dict[str, Any] = (
             {"value": stored_value.value, "reason": stored_value.reason}
@@ -293,7 +284,7 @@ def completeness(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         "reports/completeness.html",
         {
             "programme": programme,
-            "can_edit_periods": may_edit_periods(request.user, programme),
+            "can_edit_periods": can_edit_periods(request.user, programme),
             "data": selectors.completeness(
                 user=request.user, programme=programme, period_pk=int_param(request, "period")
             ),
@@ -317,7 +308,7 @@ def period_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("报送期已更新。"))
             return redirect("reports:completeness", period.programme.slug)
-    elif not may_edit_periods(request.user, period.programme):
+    elif not can_edit_periods(request.user, period.programme):
         raise PermissionDenied
     return render(
         request,
@@ -354,9 +345,4 @@ def attachment_download(request: AuthenticatedHttpRequest, pk: int) -> FileRespo
         ReportAttachment.objects.filter(report__in=reports_visible_to(request.user).values("pk")),
         pk=pk,
     )
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.name,
-        content_type=attachment.content_type,
-    )
+    return download_response(attachment)

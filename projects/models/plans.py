@@ -72,9 +72,7 @@ class SchoolPlan(models.Model):
         errors: dict[str, Any] = {}
         if self.phase.programme_id != self.consortium.programme_id:
             errors["phase"] = _("所选阶段不属于该组团的计划。")
-        roles: dict[int, set[str]] = {}
-        for institution_id, role in self.consortium.memberships.values_list("institution", "role"):
-            roles.setdefault(institution_id, set()).add(role)
+        roles = self.consortium.roles_by_institution()
         if MemberRole.SUPPORTED not in roles.get(self.college_id, set()):
             errors["college"] = _("“%(name)s”不是该组团的重点支持院校。") % {
                 "name": self.college.name

@@ -77,11 +77,7 @@ class Visit(models.Model):
         if self.consortium_id and self.visiting_id and self.visited_id:
             if self.visiting_id == self.visited_id:
                 errors["visited"] = _("调研单位和被调研院校不能相同。")
-            roles: dict[int, set[str]] = {}
-            for institution_id, role in self.consortium.memberships.values_list(
-                "institution", "role"
-            ):
-                roles.setdefault(institution_id, set()).add(role)
+            roles = self.consortium.roles_by_institution()
             universities = {MemberRole.LEAD, MemberRole.SUPPORTING}
             if not roles.get(self.visiting_id, set()) & universities:
                 errors["visiting"] = _("“%(name)s”不是该组团的牵头或帮扶高校。") % {

@@ -15,7 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Affiliation, Role
-from accounts.selectors import can_draft_plan, projects_visible_to, scope_of
+from accounts.selectors import (
+    can_coordinate,
+    can_draft_plan,
+    can_review_plan,
+    projects_visible_to,
+)
 from config.uploads import validate_document
 from pairings.models import Consortium
 from programmes.models import Phase
@@ -147,8 +152,7 @@ def experts_of(consortium: Consortium) -> list[User]:
 def plan_assign_experts(*, user: User, plan: SchoolPlan, experts: Sequence[User]) -> SchoolPlan:
     """The consortium office chooses who reviews the plan (replacing the previous choice)."""
     plan = _locked(plan)
-    scope = scope_of(user)
-    if not (scope.is_admin or plan.consortium_id in scope.coordinated):
+    if not can_coordinate(user, plan.consortium):
         raise PermissionDenied(_("只有组团办公室可以指派评审专家。"))
     if plan.status == PlanStatus.APPROVED:
         raise ValidationError(_("计划已通过评审，不能再更改评审专家。"))
@@ -174,9 +178,7 @@ def plan_review(*, user: User, plan: SchoolPlan, verdict: str, comments: str) ->
     """An assigned expert's verdict on the submitted version. When the last assigned expert
     has spoken, the plan is approved (all agree) or returned with every comment."""
     plan = _locked(plan)
-    scope = scope_of(user)
-    assigned = PlanReviewer.objects.filter(plan=plan, expert_id=user.pk).exists()
-    if not (assigned and plan.consortium_id in scope.reviewing):
+    if not can_review_plan(user, plan):
         raise PermissionDenied(_("您不是该计划的评审专家。"))
     if plan.status != PlanStatus.SUBMITTED:
         raise ValidationError(_("该计划当前不在评审中。"))

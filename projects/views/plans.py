@@ -9,11 +9,17 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.selectors import can_draft_plan, plans_visible_to, scope_of
+from accounts.selectors import (
+    can_coordinate,
+    can_draft_plan,
+    can_review_plan,
+    plans_visible_to,
+)
 from config.http import AuthenticatedHttpRequest
+from config.uploads import download_response
 from projects import forms, selectors
 from projects.choices import PlanStatus
-from projects.models import PlanAttachment
+from projects.models import PlanAttachment, SchoolPlan
 from projects.services import plans as services
 from projects.views.common import add_service_errors, int_param
 
@@ -63,13 +69,11 @@ def plan_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "projects/simple_form.html", {"form": form, "title": _("新建提质计划")})
 
 
-def _role_context(request: AuthenticatedHttpRequest, plan: object) -> dict:
-    scope = scope_of(request.user)
-    assigned = any(a.expert_id == request.user.pk for a in plan.assignments.all())  # type: ignore[attr-defined]
+def _role_context(request: AuthenticatedHttpRequest, plan: SchoolPlan) -> dict:
     return {
-        "can_draft": can_draft_plan(request.user, plan),  # type: ignore[arg-type]
-        "can_assign": scope.is_admin or plan.consortium_id in scope.coordinated,  # type: ignore[attr-defined]
-        "is_reviewer": assigned and plan.consortium_id in scope.reviewing,  # type: ignore[attr-defined]
+        "can_draft": can_draft_plan(request.user, plan),
+        "can_assign": can_coordinate(request.user, plan.consortium),
+        "is_reviewer": can_review_plan(request.user, plan),
     }
 
 
@@ -190,9 +194,4 @@ def attachment_download(request: AuthenticatedHttpRequest, pk: int) -> FileRespo
         )
     except PlanAttachment.DoesNotExist as error:
         raise Http404 from error
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.name,
-        content_type=attachment.content_type,
-    )
+    return download_response(attachment)

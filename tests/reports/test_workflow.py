@@ -41,8 +41,8 @@ def test_quarters_follow_the_programme(world: World) -> None:
     assert periods_ensure(world.programme, dt.date(2030, 1, 1)) == 0
 
 
-def test_members_report_but_not_provincial_departments(world: World) -> None:
-    names = set(expected_reporters(world.programme).values_list("name", flat=True))
+def test_members_report_but_not_provincial_departments(world: World, period) -> None:
+    names = set(expected_reporters(world.programme, period).values_list("name", flat=True))
     assert {"北京师范大学", "阜阳师范大学", "嘉应学院"} <= names
     assert "安徽省教育厅" not in names and len(names) == 12  # 8 + 4 in 华南师大组团
 

@@ -16,6 +16,7 @@ from guardian.shortcuts import get_objects_for_user
 
 from accounts.models import Affiliation, Role
 from accounts.permissions import ACT, COORDINATE, OVERSEE, REVIEW
+from outputs.models import OutputJob
 from pairings.choices import MemberRole
 from pairings.models import Consortium, Membership, Pairing, PairingQuerySet
 from programmes.models import Programme
@@ -420,3 +421,14 @@ def reviewable_reports(user: User) -> QuerySet[QuarterlyReport]:
         Q(consortium__in=scope.coordinated)
         | (Q(consortium__isnull=True) & _within("period__programme__region", scope.provinces))
     )
+
+
+# Output jobs (outputs app).
+
+
+def output_jobs_visible_to(user: User) -> QuerySet[OutputJob]:
+    """Everyone sees and downloads only the jobs they asked for; the download view checks
+    again that the exporter still allows them its subject (a role taken away since)."""
+    if not user.is_authenticated:
+        return OutputJob.objects.none()
+    return OutputJob.objects.filter(requested_by_id=user.pk)

@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("pairings.urls")),
     path("", include("projects.urls")),
     path("", include("reports.urls")),
+    path("", include("outputs.urls")),
     path("", include("accounts.urls")),
     path("", include("schools.urls")),
 ]

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "pairings",
     "projects",
     "reports",
+    "outputs",
 ]
 
 MIDDLEWARE = [
@@ -195,7 +196,16 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reports.tasks.reminders_send_daily",
         "schedule": crontab(hour=8, minute=0),
     },
+    "outputs-fail-stale": {"task": "outputs.tasks.outputs_fail_stale", "schedule": 5 * 60},
+    "outputs-expire": {"task": "outputs.tasks.outputs_expire", "schedule": 60 * 60},
 }
+# Output jobs (outputs/): PDFs go to their own queue so a long one never holds up the rest.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+OUTPUT_SOFT_TIME_LIMIT = int(os.environ.get("OUTPUT_SOFT_TIME_LIMIT", 600))  # hard: +30 s
+# A running job without progress for this long has lost its worker (hard limit + a minute).
+OUTPUT_STALE_AFTER_SECONDS = OUTPUT_SOFT_TIME_LIMIT + 30 + 60
+OUTPUT_QUEUE_TIMEOUT_SECONDS = int(os.environ.get("OUTPUT_QUEUE_TIMEOUT_SECONDS", 60 * 60))
+OUTPUT_RETENTION_HOURS = int(os.environ.get("OUTPUT_RETENTION_HOURS", 72))
 # Links in emails (reminders, invitations) point here.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

@@ -1,0 +1,5 @@
+"""Every output the system produces; importing this package registers them."""
+
+from outputs.exporters.base import EXPORTERS, Exporter, exporter_for, register
+
+__all__ = ["EXPORTERS", "Exporter", "exporter_for", "register"]

@@ -1,0 +1,156 @@
+"""Writes of output jobs: ask for one, run it, fail the stale ones, expire old files.
+
+The task (outputs/tasks.py) is a thin wrapper around `job_run`; everything here is plain
+Django and can be called and tested without a broker.
+"""
+
+import datetime as dt
+import logging
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.selectors import User
+from outputs.exporters import exporter_for
+from outputs.exporters.base import Exporter
+from outputs.models import FINISHED, JobStatus, OutputJob
+
+logger = logging.getLogger(__name__)
+
+
+def job_request(*, user: User, kind: str, params: dict[str, Any]) -> OutputJob:
+    """Record the job and queue it once the transaction commits (the worker must find the
+    row). Refused unless the exporter allows this user these parameters."""
+    exporter_class = exporter_for(kind)
+    if not exporter_class.allowed(user, params):
+        raise PermissionDenied
+    job = OutputJob.objects.create(
+        kind=kind,
+        params=params,
+        title=exporter_class(params).title()[:200],
+        requested_by_id=user.pk,
+    )
+    transaction.on_commit(lambda: job_enqueue(job))
+    return job
+
+
+def job_enqueue(job: OutputJob) -> None:
+    from outputs.tasks import output_run
+
+    output_run.apply_async(args=[job.pk], queue=exporter_for(job.kind).queue)
+
+
+class _Progress:
+    """Writes progress to the row, at most every half second (and always at the end)."""
+
+    def __init__(self, job_pk: int) -> None:
+        self.job_pk = job_pk
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int, stage: str = "") -> None:
+        now = time.monotonic()
+        if now - self.last < 0.5 and done < total:
+            return
+        self.last = now
+        percent = min(99, int(done * 100 / total)) if total else 0
+        OutputJob.objects.filter(pk=self.job_pk, status=JobStatus.RUNNING).update(
+            progress=percent, stage=stage[:200], heartbeat_at=timezone.now()
+        )
+
+
+def job_start(job_pk: int) -> OutputJob | None:
+    """Mark the job running; None when it is already finished (a redelivered message)."""
+    with transaction.atomic():
+        job = OutputJob.objects.select_for_update().filter(pk=job_pk).first()
+        if job is None or job.finished:
+            return None
+        now = timezone.now()
+        job.status = JobStatus.RUNNING
+        job.started_at = now
+        job.heartbeat_at = now
+        job.attempts += 1
+        job.error = ""
+        job.save(update_fields=["status", "started_at", "heartbeat_at", "attempts", "error"])
+    return job
+
+
+def job_run(job_pk: int) -> OutputJob | None:
+    """Produce the job's file with its exporter and store it. Exceptions propagate (the task
+    decides between retry and failure)."""
+    job = job_start(job_pk)
+    if job is None:
+        return None
+    exporter: Exporter = exporter_for(job.kind)(job.params)
+    output = exporter.run(_Progress(job.pk))
+    now = timezone.now()
+    job.file.save(output.filename, ContentFile(output.data), save=False)
+    job.filename = output.filename
+    job.content_type = output.content_type
+    job.size = len(output.data)
+    job.status = JobStatus.DONE
+    job.progress = 100
+    job.stage = ""
+    job.finished_at = now
+    job.heartbeat_at = now
+    job.expires_at = now + dt.timedelta(hours=settings.OUTPUT_RETENTION_HOURS)
+    job.save()
+    return job
+
+
+def job_requeue(job_pk: int, reason: str) -> None:
+    """Back to the queue before a retry (a transient error: database, broker)."""
+    OutputJob.objects.filter(pk=job_pk, status=JobStatus.RUNNING).update(
+        status=JobStatus.QUEUED, stage=reason[:200]
+    )
+
+
+def job_fail(job_pk: int, message: str) -> None:
+    """Mark the job failed with a message in Chinese for the requester."""
+    OutputJob.objects.filter(pk=job_pk).exclude(status__in=FINISHED).update(
+        status=JobStatus.FAILED, error=message, stage="", finished_at=timezone.now()
+    )
+
+
+def jobs_fail_stale(*, now: dt.datetime | None = None) -> int:
+    """Fail the jobs nobody is working on: running without a heartbeat for longer than the
+    hard time limit allows (the worker died), or queued for longer than a job may wait."""
+    now = now or timezone.now()
+    running_cutoff = now - dt.timedelta(seconds=settings.OUTPUT_STALE_AFTER_SECONDS)
+    queued_cutoff = now - dt.timedelta(seconds=settings.OUTPUT_QUEUE_TIMEOUT_SECONDS)
+    stale_running = OutputJob.objects.filter(
+        status=JobStatus.RUNNING, heartbeat_at__lt=running_cutoff
+    ).update(
+        status=JobStatus.FAILED,
+        error=_("生成过程意外中断（处理进程已退出），请重新生成。"),
+        stage="",
+        finished_at=now,
+    )
+    stale_queued = OutputJob.objects.filter(
+        status=JobStatus.QUEUED, created_at__lt=queued_cutoff
+    ).update(
+        status=JobStatus.FAILED,
+        error=_("任务排队时间过长，后台处理服务可能未运行，请稍后重新生成或联系管理员。"),
+        stage="",
+        finished_at=now,
+    )
+    if stale_running or stale_queued:
+        logger.warning("Failed stale jobs: %s running, %s queued", stale_running, stale_queued)
+    return stale_running + stale_queued
+
+
+def jobs_expire(*, now: dt.datetime | None = None) -> int:
+    """Delete the files of jobs past their expiry (the rows stay as a record)."""
+    now = now or timezone.now()
+    count = 0
+    for job in OutputJob.objects.filter(expires_at__lt=now).exclude(file=""):
+        job.file.delete(save=False)
+        job.file = ""
+        job.save(update_fields=["file"])
+        count += 1
+    return count

@@ -10,13 +10,13 @@ import time
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.selectors import User
 from outputs.exporters import exporter_for
 from outputs.exporters.base import Exporter
 from outputs.models import FINISHED, JobStatus, OutputJob
@@ -34,7 +34,7 @@ def job_request(*, user: User, kind: str, params: dict[str, Any]) -> OutputJob:
         kind=kind,
         params=params,
         title=exporter_class(params).title()[:200],
-        requested_by_id=user.pk,
+        requested_by=user,
     )
     transaction.on_commit(lambda: job_enqueue(job))
     return job

@@ -16,6 +16,7 @@ from guardian.shortcuts import get_objects_for_user
 
 from accounts.models import Affiliation, Role
 from accounts.permissions import ACT, COORDINATE, OVERSEE, REVIEW
+from bulletins.models import BulletinIssue, IssueStatus, NewsItem
 from outputs.models import OutputJob
 from pairings.choices import MemberRole
 from pairings.models import Consortium, Membership, Pairing, PairingQuerySet
@@ -398,6 +399,18 @@ def _oversees(scope: Scope, region: Region | None) -> bool:
     return region is not None and any(region.code.startswith(p) for p in scope.provinces)
 
 
+def oversees_region(user: User, region: Region) -> bool:
+    """Administrators, and the provincial department of the province the region lies in."""
+    scope = scope_of(user)
+    return scope.is_admin or _oversees(scope, region)
+
+
+def provinces_overseen_by(user: User) -> QuerySet[Region]:
+    scope = scope_of(user)
+    provinces = Region.objects.filter(level="province")
+    return provinces if scope.is_admin else provinces.filter(code__in=scope.provinces)
+
+
 def can_edit_periods(user: User, programme: Programme) -> bool:
     """Who owns the programme's reporting calendar: administrators; the coordinator when the
     programme has a single consortium; the provincial department of a provincial programme
@@ -432,3 +445,70 @@ def output_jobs_visible_to(user: User) -> QuerySet[OutputJob]:
     if not user.is_authenticated:
         return OutputJob.objects.none()
     return OutputJob.objects.filter(requested_by_id=user.pk)
+
+
+# Bulletins (bulletins app).
+
+
+def bulletin_programmes_edited_by(user: User) -> frozenset[int]:
+    """Programmes whose bulletin the user edits: the programme's office, by the same rule as
+    its reporting calendar (can_edit_periods). One query per visible programme, and
+    programmes are few (one per programme document, not per institution)."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return frozenset(Programme.objects.values_list("pk", flat=True))
+    return frozenset(
+        programme.pk
+        for programme in programmes_visible_to(user).select_related("region")
+        if can_edit_periods(user, programme)
+    )
+
+
+def can_edit_bulletin(user: User, programme: Programme) -> bool:
+    return can_edit_periods(user, programme)
+
+
+def can_push_news(user: User, programme: Programme, institution: Institution) -> bool:
+    """Anyone acting for the institution pushes its news to a programme they can see (a
+    provincial officer acts for the department, and sees the province's programmes)."""
+    scope = scope_of(user)
+    return (
+        institution.pk in scope.acting_for
+        and programmes_visible_to(user).filter(pk=programme.pk).exists()
+    )
+
+
+def news_institutions_of(user: User) -> QuerySet[Institution]:
+    """The units whose news the user may push."""
+    return Institution.objects.filter(pk__in=scope_of(user).acting_for)
+
+
+def news_items_visible_to(user: User) -> QuerySet[NewsItem]:
+    """Own institutions' news, and every item of a programme whose bulletin the user edits."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return NewsItem.objects.all()
+    return NewsItem.objects.filter(
+        Q(institution__in=scope.acting_for) | Q(programme__in=bulletin_programmes_edited_by(user))
+    )
+
+
+def bulletin_issues_visible_to(user: User) -> QuerySet[BulletinIssue]:
+    """Published issues of every visible programme; drafts only for the programme's office."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return BulletinIssue.objects.all()
+    return BulletinIssue.objects.filter(
+        Q(
+            status=IssueStatus.PUBLISHED,
+            programme__in=programmes_visible_to(user).values("pk"),
+        )
+        | Q(programme__in=bulletin_programmes_edited_by(user))
+    )
+
+
+def can_see_bulletin_issue(user: User, issue: BulletinIssue) -> bool:
+    """The rule of bulletin_issues_visible_to for one issue (programme loaded by the caller)."""
+    if issue.status != IssueStatus.PUBLISHED:
+        return can_edit_bulletin(user, issue.programme)
+    return programmes_visible_to(user).filter(pk=issue.programme_id).exists()

@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("projects.urls")),
     path("", include("reports.urls")),
     path("", include("outputs.urls")),
+    path("", include("bulletins.urls")),
     path("", include("accounts.urls")),
     path("", include("schools.urls")),
 ]

@@ -33,7 +33,7 @@ def job_request(*, user: User, kind: str, params: dict[str, Any]) -> OutputJob:
     job = OutputJob.objects.create(
         kind=kind,
         params=params,
-        title=exporter_class(params).title()[:200],
+        title=exporter_class(params, user=user).title()[:200],
         requested_by=user,
     )
     transaction.on_commit(lambda: job_enqueue(job))
@@ -67,7 +67,12 @@ class _Progress:
 def job_start(job_pk: int) -> OutputJob | None:
     """Mark the job running; None when it is already finished (a redelivered message)."""
     with transaction.atomic():
-        job = OutputJob.objects.select_for_update().filter(pk=job_pk).first()
+        job = (
+            OutputJob.objects.select_for_update(of=("self",))
+            .select_related("requested_by")
+            .filter(pk=job_pk)
+            .first()
+        )
         if job is None or job.finished:
             return None
         now = timezone.now()
@@ -86,7 +91,7 @@ def job_run(job_pk: int) -> OutputJob | None:
     job = job_start(job_pk)
     if job is None:
         return None
-    exporter: Exporter = exporter_for(job.kind)(job.params)
+    exporter: Exporter = exporter_for(job.kind)(job.params, user=job.requested_by)
     output = exporter.run(_Progress(job.pk))
     now = timezone.now()
     job.file.save(output.filename, ContentFile(output.data), save=False)

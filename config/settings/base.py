@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "projects",
     "reports",
     "outputs",
+    "bulletins",
 ]
 
 MIDDLEWARE = [
@@ -214,4 +215,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # WeasyPrint logs every rendering step at INFO; keep its warnings (a refused URL).
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

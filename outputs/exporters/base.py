@@ -50,8 +50,9 @@ class Exporter:
     queue: ClassVar[str] = "celery"  # "pdf" for WeasyPrint work
     form_class: ClassVar[type[ExportForm]]
 
-    def __init__(self, params: dict[str, Any]) -> None:
+    def __init__(self, params: dict[str, Any], user: Any = None) -> None:
         self.params = params
+        self.user = user  # who asked (in the worker: the job's requester), for row scoping
 
     @classmethod
     def allowed(cls, user: User, params: dict[str, Any]) -> bool:

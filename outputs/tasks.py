@@ -44,6 +44,9 @@ def output_run(self: Task, job_pk: int) -> str:
         if self.request.retries >= self.max_retries:
             services.job_fail(job_pk, _("生成失败：数据库或队列连接中断，请稍后重新生成。"))
             raise
+        if self.request.is_eager:  # embedded mode: no broker to come back through
+            again = output_run.apply(args=[job_pk], retries=self.request.retries + 1)
+            return again.get(disable_sync_subtasks=False)
         raise self.retry(exc=error, countdown=2 ** (self.request.retries + 1)) from error
     except SoftTimeLimitExceeded:
         services.job_fail(job_pk, _("生成超时，请缩小范围后重新生成，或联系管理员。"))

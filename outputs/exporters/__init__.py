@@ -5,9 +5,9 @@ from outputs.exporters.base import EXPORTERS, Exporter, exporter_for, register
 __all__ = ["EXPORTERS", "Exporter", "exporter_for", "register"]
 
 from outputs.exporters import (  # noqa: F401
+    bulletin,
     consortium_summary,
     indicator_workbook,
     report_form,
     summary_table,
 )
-from outputs.exporters import bulletin  # noqa: E402, F401

@@ -14,4 +14,9 @@ urlpatterns = [
     path("reports/periods/<int:pk>/edit/", views.period_edit, name="period_edit"),
     path("reports/attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path("notifications/", views.notifications, name="notifications"),
+    path(
+        "reports/offline/<int:period_pk>/<int:institution_pk>/",
+        views.report_upload_offline,
+        name="upload_offline",
+    ),
 ]

@@ -25,7 +25,7 @@ from config.uploads import download_response
 from programmes.models import ContentArea
 from programmes.selectors import programme_get
 from projects.views.common import int_param
-from reports import forms, selectors, services
+from reports import forms, offline, selectors, services
 from reports.models import (
     Notification,
     QuarterlyReport,
@@ -346,3 +346,53 @@ def attachment_download(request: AuthenticatedHttpRequest, pk: int) -> FileRespo
         pk=pk,
     )
     return download_response(attachment)
+
+
+@login_required
+def report_upload_offline(
+    request: AuthenticatedHttpRequest, period_pk: int, institution_pk: int
+) -> HttpResponse:
+    """Upload a filled offline form (离线填报表) as the report's draft; every row error is
+    listed on the page, and nothing is saved until the whole file is right."""
+    period = selectors.period_get(user=request.user, pk=period_pk)
+    institution = get_object_or_404(institutions_visible_to(request.user), pk=institution_pk)
+    try:
+        report = services.report_open(user=request.user, period=period, institution=institution)
+    except ValidationError as error:
+        raise Http404(" ".join(error.messages)) from error
+    if not can_fill_report(request.user, report):
+        # Who reads the report learns they may not change it; anyone else learns nothing.
+        if reports_visible_to(request.user).filter(pk=report.pk).exists():
+            raise PermissionDenied
+        raise Http404
+    reason = report.lock_reason(timezone.localdate())
+    if reason:
+        messages.info(request, reason)
+        return redirect("reports:detail", report.pk)
+    errors: list[str] = []
+    conflict = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise ValidationError(_("请选择填好的离线填报表（.xlsx）。"))
+            offline.report_import_offline(
+                user=request.user,
+                report=report,
+                upload=upload,
+                overwrite=request.POST.get("overwrite") == "on",
+            )
+        except offline.OfflineFormInvalid as error:
+            errors = error.errors
+        except services.EditConflict as error:
+            conflict = error.changes
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(request, _("已导入为草稿。"))
+            return redirect("reports:detail", report.pk)
+    return render(
+        request,
+        "reports/report_upload.html",
+        {"report": report, "errors": errors, "conflict": conflict},
+    )

@@ -6,7 +6,7 @@ machinery (outputs/services.py, outputs/tasks.py) does the rest: the row, the qu
 storage, expiry and the scoped download.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -28,12 +28,24 @@ class Output:
     data: bytes
 
 
+def param_pk(params: Mapping[str, Any], name: str) -> int:
+    """A primary key from job parameters (0, which matches nothing, when absent or garbled)."""
+    try:
+        return int(params.get(name) or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
 class ExportForm(forms.Form):
     """Parameters of one output, with choices limited to what the user may see."""
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         self.user = user
         super().__init__(*args, **kwargs)
+
+    def limit(self, name: str, queryset: Any) -> None:
+        """Offer only these choices in a model choice field (the user's scope)."""
+        self.fields[name].queryset = queryset  # type: ignore[attr-defined]
 
     def to_params(self) -> dict[str, Any]:
         """JSON-safe parameters for the job (model choices become primary keys)."""

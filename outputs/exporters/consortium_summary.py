@@ -15,7 +15,15 @@ from django.utils.translation import gettext_lazy as _l
 
 from accounts.selectors import User, can_coordinate, consortia_visible_to, scope_of
 from outputs.charts import Bar, bar_chart
-from outputs.exporters.base import PDF, Exporter, ExportForm, Output, ProgressCallback, register
+from outputs.exporters.base import (
+    PDF,
+    Exporter,
+    ExportForm,
+    Output,
+    ProgressCallback,
+    param_pk,
+    register,
+)
 from outputs.models import OutputJob
 from outputs.pdf import render_pdf
 from pairings.choices import MemberRole
@@ -47,18 +55,21 @@ class SummaryForm(ExportForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         consortia = _coordinated(self.user).select_related("programme").order_by("name")
-        self.fields["consortium"].queryset = consortia
-        self.fields["period"].queryset = ReportingPeriod.objects.filter(
-            programme__in=consortia.values("programme")
-        ).select_related("programme")
+        self.limit("consortium", consortia)
+        self.limit(
+            "period",
+            ReportingPeriod.objects.filter(
+                programme__in=consortia.values("programme")
+            ).select_related("programme"),
+        )
         # The overview last written for this consortium and period, to edit rather than retype.
         initial = self.initial
         if not self.is_bound and initial.get("consortium") and initial.get("period"):
             last = (
                 OutputJob.objects.filter(
                     kind=ConsortiumSummaryExporter.kind,
-                    params__consortium=_int(initial["consortium"]),
-                    params__period=_int(initial["period"]),
+                    params__consortium=param_pk(initial, "consortium"),
+                    params__period=param_pk(initial, "period"),
                 )
                 .order_by("-created_at")
                 .first()
@@ -72,13 +83,6 @@ class SummaryForm(ExportForm):
         if consortium and period and consortium.programme_id != period.programme_id:
             self.add_error("period", _("该报送期不属于所选组团的计划。"))
         return data
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 @dataclass
@@ -230,6 +234,7 @@ def summary_build(
             kind="quantitative",
         )
         .with_progress_data()
+        .select_related("project__area", "pairing__supporter", "pairing__supported")
         .order_by("project_id", "order", "pk")
     )
     indicators_of: dict[int, list[Indicator]] = defaultdict(list)
@@ -345,7 +350,7 @@ class ConsortiumSummaryExporter(Exporter):
 
     @classmethod
     def allowed(cls, user: User, params: dict[str, Any]) -> bool:
-        consortium = Consortium.objects.filter(pk=_int(params.get("consortium"))).first()
+        consortium = Consortium.objects.filter(pk=param_pk(params, "consortium")).first()
         return consortium is not None and can_coordinate(user, consortium)
 
     def _subject(self) -> tuple[Consortium, ReportingPeriod]:

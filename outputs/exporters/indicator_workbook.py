@@ -22,7 +22,15 @@ from accounts.selectors import (
     programmes_visible_to,
     provinces_overseen_by,
 )
-from outputs.exporters.base import XLSX, Exporter, ExportForm, Output, ProgressCallback, register
+from outputs.exporters.base import (
+    XLSX,
+    Exporter,
+    ExportForm,
+    Output,
+    ProgressCallback,
+    param_pk,
+    register,
+)
 from outputs.xlsx import is_formula_like, write_only_cell
 from pairings.choices import MemberRole
 from pairings.models import Consortium, Membership, Pairing
@@ -60,9 +68,9 @@ class WorkbookForm(ExportForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = programmes_visible_to(self.user).order_by("name")
-        self.fields["consortium"].queryset = consortia_visible_to(self.user).order_by("name")
-        self.fields["province"].queryset = provinces_overseen_by(self.user).order_by("code")
+        self.limit("programme", programmes_visible_to(self.user).order_by("name"))
+        self.limit("consortium", consortia_visible_to(self.user).order_by("name"))
+        self.limit("province", provinces_overseen_by(self.user).order_by("code"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -168,7 +176,7 @@ def workbook_rows(
                         owner,
                         area,
                         indicator.name,
-                        indicator.get_unit_display(),
+                        indicator.unit,
                         period.name,
                         period.starts_on,
                         period.ends_on,
@@ -215,11 +223,11 @@ class IndicatorWorkbookExporter(Exporter):
 
     @classmethod
     def allowed(cls, user: User, params: dict[str, Any]) -> bool:
-        if not programmes_visible_to(user).filter(pk=params.get("programme")).exists():
+        if not programmes_visible_to(user).filter(pk=param_pk(params, "programme")).exists():
             return False
         if params.get("consortium"):
             return consortia_visible_to(user).filter(pk=params["consortium"]).exists()
-        province = Region.objects.filter(pk=params.get("province"), level="province").first()
+        province = Region.objects.filter(pk=param_pk(params, "province"), level="province").first()
         return province is not None and oversees_region(user, province)
 
     def title(self) -> str:

@@ -15,7 +15,15 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.worksheet.page import PageMargins
 
 from accounts.selectors import User, oversees_region, programmes_visible_to, provinces_overseen_by
-from outputs.exporters.base import XLSX, Exporter, ExportForm, Output, ProgressCallback, register
+from outputs.exporters.base import (
+    XLSX,
+    Exporter,
+    ExportForm,
+    Output,
+    ProgressCallback,
+    param_pk,
+    register,
+)
 from outputs.xlsx import put
 from pairings.choices import MemberRole, PairingKind
 from pairings.models import Membership, Pairing
@@ -42,8 +50,8 @@ class SummaryTableForm(ExportForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = programmes_visible_to(self.user).order_by("name")
-        self.fields["province"].queryset = provinces_overseen_by(self.user).order_by("code")
+        self.limit("programme", programmes_visible_to(self.user).order_by("name"))
+        self.limit("province", provinces_overseen_by(self.user).order_by("code"))
 
 
 @dataclass(frozen=True)
@@ -201,8 +209,8 @@ def summary_table_workbook(
     sheet.merge_cells(start_row=note, start_column=1, end_row=note, end_column=COLUMNS)
     put(sheet, note, 1, str(FOOTNOTE), font=Font(name=song, size=10.5), alignment=left)
     sheet.row_dimensions[note].height = 34
-    for column, width in WIDTHS.items():
-        sheet.column_dimensions[column].width = width
+    for letter, width in WIDTHS.items():
+        sheet.column_dimensions[letter].width = width
     sheet.print_title_rows = "4:5"
     sheet.print_area = f"A1:F{note}"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
@@ -227,8 +235,8 @@ class SummaryTableExporter(Exporter):
 
     @classmethod
     def allowed(cls, user: User, params: dict[str, Any]) -> bool:
-        province = Region.objects.filter(pk=params.get("province"), level="province").first()
-        programme = programmes_visible_to(user).filter(pk=params.get("programme")).first()
+        province = Region.objects.filter(pk=param_pk(params, "province"), level="province").first()
+        programme = programmes_visible_to(user).filter(pk=param_pk(params, "programme")).first()
         return province is not None and programme is not None and oversees_region(user, province)
 
     def title(self) -> str:

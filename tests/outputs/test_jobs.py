@@ -45,7 +45,7 @@ def test_job_runs_and_the_requester_downloads_it(
     job = OutputJob.objects.get()
     assert job.status == JobStatus.DONE, job.error
     assert job.progress == 100 and job.attempts == 1 and job.size == len(job.file.read())
-    assert job.expires_at > timezone.now() + dt.timedelta(hours=71)
+    assert job.expires_at and job.expires_at > timezone.now() + dt.timedelta(hours=71)
     status = client.get(reverse("outputs:status", args=[job.pk])).content.decode()
     assert reverse("outputs:download", args=[job.pk]) in status
     assert "hx-trigger" not in status  # finished: the page stops polling
@@ -211,6 +211,7 @@ def test_expired_files_are_deleted_and_the_row_kept(
     job = OutputJob.objects.get()
     path = job.file.path
     assert services.jobs_expire(now=timezone.now()) == 0
+    assert job.expires_at is not None
     assert services.jobs_expire(now=job.expires_at + dt.timedelta(seconds=1)) == 1
     job.refresh_from_db()
     assert not job.file and job.status == JobStatus.DONE

@@ -13,7 +13,12 @@ from tests.world import World
 
 def test_every_scheduled_task_is_registered() -> None:
     names = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert names == {"reports.tasks.periods_create_ahead", "reports.tasks.reminders_send_daily"}
+    assert names == {
+        "reports.tasks.periods_create_ahead",
+        "reports.tasks.reminders_send_daily",
+        "outputs.tasks.outputs_fail_stale",
+        "outputs.tasks.outputs_expire",
+    }
     assert names <= set(app.tasks)
 
 

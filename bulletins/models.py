@@ -148,6 +148,13 @@ class BulletinIssue(models.Model):
         return f"〔{self.year}〕第{self.number}期"
 
     @property
+    def masthead_lines(self) -> list[str]:
+        """The title as the masthead prints it: the programme, then “工作动态” on a line of its
+        own (a long Chinese title must not wrap in the middle of a word)."""
+        head, _space, tail = self.title.strip().rpartition(" ")
+        return [head, tail] if head else [tail]
+
+    @property
     def is_published(self) -> bool:
         return self.status == IssueStatus.PUBLISHED
 

@@ -7,6 +7,7 @@ from django.apps import apps
 from django.core.management import call_command
 
 from accounts.models import Affiliation
+from bulletins.models import BulletinIssue, NewsItem, NewsStatus, Section
 from pairings.choices import MemberRole, PairingKind
 from pairings.models import Consortium, Pairing
 from programmes.demo.guangdong_data import SUPPORTED_CITIES
@@ -18,7 +19,8 @@ from schools.models import Institution, Region
 def snapshot() -> dict[str, tuple[int, int | None]]:
     """Row count and highest id of every table of ours: equal snapshots mean nothing changed."""
     result = {}
-    for label in ("accounts", "schools", "programmes", "pairings", "projects", "reports"):
+    labels = ("accounts", "schools", "programmes", "pairings", "projects", "reports", "bulletins")
+    for label in labels:
         for model in apps.get_app_config(label).get_models():
             ids = model._default_manager.values_list("pk", flat=True).order_by("-pk")
             result[model._meta.label] = (ids.count(), ids.first())
@@ -37,7 +39,15 @@ def demo(django_db_setup, django_db_blocker):
         yield {"out": out.getvalue(), "first": first, "second": second}
         Activity.objects.all().delete()  # protects projects, deleted next
         PlanReview.objects.all().delete()  # protects the experts
-        for label in ("reports", "projects", "accounts", "pairings", "programmes", "schools"):
+        for label in (
+            "bulletins",
+            "reports",
+            "projects",
+            "accounts",
+            "pairings",
+            "programmes",
+            "schools",
+        ):
             for model in reversed(list(apps.get_app_config(label).get_models())):
                 if model is Region:
                     for level in ("county", "prefecture", "province"):  # children first
@@ -170,3 +180,20 @@ def test_one_demo_user_per_role(demo) -> None:
     user_model = apps.get_model("auth", "User")
     admin = user_model.objects.get(username="admin")
     assert admin.is_superuser and admin.check_password("xtzt-demo-2026")
+
+
+def test_jiangxi_bulletin_as_in_seed_002(demo) -> None:
+    issue = BulletinIssue.objects.get(programme__slug="jiangxi")
+    assert issue.title == "江西省高校与县域基础教育协同提质行动 工作动态"
+    assert issue.label == "〔2023〕第2期" and issue.is_published
+    assert issue.issuing_office == "省协同提质行动工作领导小组办公室"
+    assert (str(issue.issued_on), str(issue.printed_on)) == ("2023-11-25", "2023-11-27")
+    assert issue.report_to == "省协同提质行动领导小组组长、副组长"
+    sections = list(issue.entries.values_list("section", flat=True))
+    assert [sections.count(s) for s in Section.values] == [4, 1, 1, 4]
+    expert = issue.entries.get(section=Section.EXPERTS)
+    assert expert.lead == "联盟牵头高校解读协同提质行动方案行动指南。"
+    assert expert.news_item is not None and expert.news_item.institution.name == "江西师范大学"
+    news = NewsItem.objects.filter(programme=issue.programme)
+    assert news.filter(status=NewsStatus.USED).count() == 5
+    assert news.filter(status=NewsStatus.SUBMITTED).count() == 2  # waiting for the next issue

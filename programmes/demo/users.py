@@ -69,6 +69,22 @@ DEMO_USERS = [
         "省级教育行政部门（广东省，只读）",
     ),
     (
+        "jiangxi_edu",
+        "江西省教育厅",
+        "江西省教育厅",
+        Role.PROVINCIAL_OFFICER,
+        False,
+        "省级教育行政部门（江西省，编发《工作动态》）",
+    ),
+    (
+        "jxnu_info",
+        "江西师大信息员",
+        "江西师范大学",
+        Role.INFORMATION_OFFICER,
+        False,
+        "联盟牵头高校信息员（江西师范大学，报送工作动态）",
+    ),
+    (
         "bnu_expert",
         "专家委员会专家",
         "北京师范大学",

@@ -5,6 +5,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from bulletins.demo import build_bulletins
 from programmes.demo import guangdong, seeds, users
 from programmes.demo.regions import clear_cache
 from projects.demo import build_work
@@ -35,6 +36,7 @@ class Command(BaseCommand):
             users.build_users()
             build_work()
             build_reports()
+            build_bulletins()
         self.stdout.write(
             self.style.SUCCESS(f"示例数据已就绪，用时 {time.perf_counter() - started:.1f} 秒。")
         )

@@ -47,17 +47,18 @@ def job_enqueue(job: OutputJob) -> None:
 
 
 class _Progress:
-    """Writes progress to the row, at most every half second (and always at the end)."""
+    """Writes progress to the row: at every new stage, otherwise at most every half second."""
 
     def __init__(self, job_pk: int) -> None:
         self.job_pk = job_pk
         self.last = 0.0
+        self.stage = ""
 
     def __call__(self, done: int, total: int, stage: str = "") -> None:
         now = time.monotonic()
-        if now - self.last < 0.5 and done < total:
+        if now - self.last < 0.5 and stage == self.stage:
             return
-        self.last = now
+        self.last, self.stage = now, stage
         percent = min(99, int(done * 100 / total)) if total else 0
         OutputJob.objects.filter(pk=self.job_pk, status=JobStatus.RUNNING).update(
             progress=percent, stage=stage[:200], heartbeat_at=timezone.now()

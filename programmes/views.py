@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from accounts.selectors import scope_of
 from pairings.choices import PairingKind
 from programmes import selectors
 
@@ -18,6 +19,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     programme = selectors.programme_get(user=request.user, slug=slug)
+    scope = scope_of(request.user)
     kind = request.GET.get("kind", "")
     phase = request.GET.get("phase", "")
     if kind not in PairingKind.values:
@@ -39,5 +41,6 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "kind": kind,
             "phase": phase,
             "kinds": PairingKind.choices,
+            "oversees_provinces": scope.is_admin or bool(scope.provinces),
         },
     )

@@ -17,6 +17,7 @@ APT_PACKAGES=(
     libpango-1.0-0
     libpangoft2-1.0-0
     chromium
+    poppler-utils
 )
 
 # True when dpkg reports the package fully installed (not merely its config files left behind).

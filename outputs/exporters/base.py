@@ -44,8 +44,13 @@ class ExportForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def limit(self, name: str, queryset: Any) -> None:
-        """Offer only these choices in a model choice field (the user's scope)."""
+        """Offer only these choices in a model choice field (the user's scope); when there
+        is just one, it is chosen already."""
         self.fields[name].queryset = queryset  # type: ignore[attr-defined]
+        if not self.is_bound and not self.initial.get(name) and self.fields[name].required:
+            choices = list(queryset.values_list("pk", flat=True)[:2])
+            if len(choices) == 1:
+                self.initial[name] = choices[0]
 
     def to_params(self) -> dict[str, Any]:
         """JSON-safe parameters for the job (model choices become primary keys)."""

@@ -5,6 +5,7 @@ feed them (projects/models/indicators.py) from prefetched rows.
 """
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -72,6 +73,24 @@ def actual_in_period(
     if aggregation == Aggregation.LATEST:
         return inside[-1].value
     return sum((v.value for v in inside), Decimal(0))
+
+
+def sums_by_period(
+    values: Iterable[PeriodValue], periods: list[tuple[dt.date, dt.date]]
+) -> list[Decimal | None]:
+    """`actual_in_period(values, start, end, SUM)` for many periods at once: the values are
+    sorted once and each period looks only at those that can overlap it (bisect on the start,
+    bounded by the longest value's span), so a long series costs O(log n) per period."""
+    ordered = sorted(values, key=lambda v: v.starts_on)
+    starts = [v.starts_on for v in ordered]
+    longest = max(((v.ends_on - v.starts_on) for v in ordered), default=dt.timedelta(0))
+    result: list[Decimal | None] = []
+    for starts_on, ends_on in periods:
+        low = bisect_left(starts, starts_on - longest)
+        high = bisect_right(starts, ends_on)
+        inside = [v.value for v in ordered[low:high] if v.ends_on >= starts_on]
+        result.append(sum(inside, Decimal(0)) if inside else None)
+    return result
 
 
 def reached_share(

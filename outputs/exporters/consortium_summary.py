@@ -29,6 +29,7 @@ from outputs.pdf import render_pdf
 from pairings.choices import MemberRole
 from pairings.models import Consortium, Membership, Pairing
 from programmes.models import ContentArea
+from projects.choices import Aggregation
 from projects.models import Indicator, Milestone, Project, ResponsibleUnit
 from reports.models import QuarterlyReport, ReportingPeriod, ReportStatus
 from schools.models import Institution
@@ -87,8 +88,12 @@ class SummaryForm(ExportForm):
 
 @dataclass
 class IndicatorRow:
-    indicator: Indicator
-    owner: str
+    """One indicator of the institution — summed over its projects when the same indicator
+    (same template, or same name and unit) is counted in several and adds up (累计)."""
+
+    name: str
+    unit: str
+    owners: list[str]
     target: Decimal | None
     actual: Decimal | None
     this_period: Decimal | None
@@ -96,9 +101,9 @@ class IndicatorRow:
     expected: int | None
     behind: bool
 
-    @property
-    def bar(self) -> int:
-        return max(0, min(100, self.percent or 0))
+
+def _add(a: Decimal | None, b: Decimal | None) -> Decimal | None:
+    return b if a is None else a if b is None else a + b
 
 
 @dataclass
@@ -108,6 +113,9 @@ class ProjectRow:
     milestones_reached: str
     note: str
     milestones: list[Milestone]
+    indicators: int = 0
+    reached: int = 0
+    behind: int = 0
 
 
 @dataclass
@@ -297,8 +305,11 @@ def _member_section(
                 milestones=list(project.milestones.all()),
             )
         )
+    project_rows = {row.project.pk: row for row in section.projects}
     by_area: dict[str, list[float]] = defaultdict(list)
     expected_by_area: dict[str, list[float]] = defaultdict(list)
+    # key → [row, Σ target × expected share] to weigh “where it should be” by target size
+    grouped: dict[Any, list[Any]] = {}
     for indicator in indicators:
         result = indicator.progress(today=period.ends_on)
         value = values.get(indicator.pk)
@@ -308,22 +319,56 @@ def _member_section(
             else indicator.value_between(period.starts_on, period.ends_on)
         )
         owner = indicator.project.title if indicator.project else str(indicator.pairing)
-        section.indicators.append(
-            IndicatorRow(
-                indicator=indicator,
-                owner=owner,
-                target=result.target if result else None,
-                actual=result.actual if result else None,
-                this_period=this_period,
-                percent=result.percent if result else None,
-                expected=round(result.expected * 100) if result else None,
-                behind=bool(result and result.behind),
-            )
-        )
+        if indicator.project_id in project_rows and result is not None:
+            tally = project_rows[indicator.project_id]
+            tally.indicators += 1
+            tally.reached += result.reached
+            tally.behind += result.behind
         if result is not None and result.ratio is not None:
             area = indicator.project.area.name if indicator.project else _("结对指标")
             by_area[area].append(result.ratio)
             expected_by_area[area].append(result.expected)
+        summable = indicator.aggregation == Aggregation.SUM
+        key = (
+            (indicator.template_id or (indicator.name, indicator.unit))
+            if summable
+            else ("one", indicator.pk)
+        )
+        target = result.target if result else None
+        if key not in grouped:
+            grouped[key] = [
+                IndicatorRow(
+                    name=indicator.name,
+                    unit=indicator.unit,
+                    owners=[],
+                    target=target,
+                    actual=result.actual if result else None,
+                    this_period=this_period,
+                    percent=None,
+                    expected=None,
+                    behind=False,
+                ),
+                Decimal(0),
+                True,  # every part has a target
+            ]
+        else:
+            row = grouped[key][0]
+            row.target = _add(row.target, target)
+            row.actual = _add(row.actual, result.actual if result else None)
+            row.this_period = _add(row.this_period, this_period)
+        grouped[key][0].owners.append(owner)
+        if target is None or result is None:
+            grouped[key][2] = False
+        else:
+            grouped[key][1] += target * Decimal(result.expected)
+    for row, expected_weight, complete in grouped.values():
+        if complete and row.target:
+            ratio = float((row.actual or 0) / row.target)
+            expected = float(expected_weight / row.target)
+            row.percent = round(ratio * 100)
+            row.expected = round(expected * 100)
+            row.behind = ratio < 1 and ratio < expected
+        section.indicators.append(row)
     if by_area:
         bars = [
             Bar(

@@ -36,6 +36,7 @@ from pairings.choices import MemberRole
 from pairings.models import Consortium, Membership, Pairing
 from programmes.models import Programme
 from projects.models import Indicator, ResponsibleUnit
+from projects.progress import sums_by_period
 from reports.models import IndicatorValue, ReportingPeriod
 from schools.models import Institution, Region
 
@@ -145,34 +146,39 @@ def workbook_rows(
     total = sum(len(v) for v in per_institution.values()) * len(periods)
 
     def rows() -> Iterator[list[Any]]:
-        computed: dict[tuple[int, int], Decimal | None] = {}
-        targets: dict[tuple[int, int], tuple[Decimal | None, str]] = {}
         done = 0
         typed, derived, from_report = _("填报"), _("活动汇总"), _("季度报告")
+        spans = [(p.starts_on, p.ends_on) for p in periods]
+        per_indicator: dict[int, list[tuple[Decimal | None, Decimal | None, str]]] = {}
         for institution_pk, own in per_institution.items():
             institution = institutions[institution_pk]
             province = provinces.get(institution.region.code[:2], "") if institution.region else ""
+            kind = institution.get_kind_display()  # translated once, not per row
             for indicator in own:
+                if indicator.pk not in per_indicator:
+                    # Once per indicator, whichever institutions share it: values, targets.
+                    targets = indicator.sorted_targets()
+                    chosen = [indicator.current_target(p.ends_on, targets) for p in periods]
+                    per_indicator[indicator.pk] = [
+                        (value, t.value if t else None, t.label if t else "")
+                        for value, t in zip(
+                            sums_by_period(indicator.period_values(), spans), chosen, strict=True
+                        )
+                    ]
                 owner = indicator.project.title if indicator.project else str(indicator.pairing)
                 area = indicator.project.area.name if indicator.project else _("结对指标")
-                for period in periods:
-                    key = (indicator.pk, period.pk)
-                    if key not in computed:
-                        computed[key] = indicator.value_between(period.starts_on, period.ends_on)
-                        target = indicator.current_target(period.ends_on)
-                        targets[key] = (
-                            (target.value, target.label) if target is not None else (None, "")
-                        )
+                recorded = derived if indicator.is_derived else typed
+                for period, (computed, target_value, target_label) in zip(
+                    periods, per_indicator[indicator.pk], strict=True
+                ):
                     value = reported.get((institution_pk, period.pk, indicator.pk))
                     source = from_report
                     if value is None:
-                        value = computed[key]
-                        source = derived if indicator.is_derived else typed
-                    target_value, target_label = targets[key]
+                        value, source = computed, recorded
                     yield [
                         province,
                         institution.name,
-                        institution.get_kind_display(),
+                        kind,
                         owner,
                         area,
                         indicator.name,

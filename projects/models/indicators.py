@@ -251,10 +251,15 @@ class Indicator(IndicatorDefinition):
             per_quarter[quarter_of(value.starts_on)] += value.value
         return [PeriodValue(s, e, v) for (s, e), v in sorted(per_quarter.items())]
 
-    def current_target(self, today: dt.date) -> "IndicatorTarget | None":
+    def sorted_targets(self) -> list["IndicatorTarget"]:
+        return sorted(self.targets.all(), key=lambda t: t.period()[0])
+
+    def current_target(
+        self, today: dt.date, targets: "list[IndicatorTarget] | None" = None
+    ) -> "IndicatorTarget | None":
         """The target whose period contains today, else the last one that ended, else the
-        first one to come."""
-        targets = sorted(self.targets.all(), key=lambda t: t.period()[0])
+        first one to come. `targets`: sorted_targets(), when asking for many days."""
+        targets = self.sorted_targets() if targets is None else targets
         if not targets:
             return None
         for target in targets:

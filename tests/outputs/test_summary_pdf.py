@@ -1,7 +1,9 @@
 """The consortium quarterly summary: what it says, read back with pdftotext, and how it reads
 (a bounded number of queries; nothing fetched from outside)."""
 
+import datetime as dt
 import re
+from decimal import Decimal
 
 import pytest
 from django.conf import settings
@@ -10,9 +12,13 @@ from django.test.utils import CaptureQueriesContext
 
 from outputs.exporters.consortium_summary import ConsortiumSummaryExporter, summary_build
 from outputs.pdf import BASE_URL, StaticFilesOnly, html_to_pdf
+from projects.choices import ActualSource
+from projects.models import Indicator, IndicatorTarget
+from projects.services.indicators import indicator_save
 from reports.models import QuarterlyReport
 from tests.outputs.conftest import pdf_text
 from tests.projects.conftest import grow_work
+from tests.projects.helpers import make_activity, make_project
 from tests.world import World
 
 
@@ -59,7 +65,7 @@ def test_summary_reads_as_the_office_sends_it(world: World, summary_period, tmp_
 def test_indicator_figures_and_chart(world: World, summary_period) -> None:
     summary = summary_build(world.consortium, summary_period)
     fynu = next(m for m in summary.members if m.institution == world.fynu)
-    row = next(r for r in fynu.indicators if r.indicator.name == "培训学时")
+    row = next(r for r in fynu.indicators if r.name == "培训学时")
     # 30 hours recorded in February against 100 for 2024, seen at the end of March.
     assert row.this_period == 30 and row.actual == 30 and row.target == 100
     assert row.percent == 30 and row.expected == 25 and not row.behind
@@ -111,3 +117,24 @@ def test_summary_reads_in_a_fixed_number_of_queries(world: World, summary_period
     small = count()
     grow_work(world, 4)  # four more projects with indicators and activities
     assert count() == small
+
+
+def test_the_same_indicator_in_several_projects_is_summed(world: World, summary_period) -> None:
+    """Two projects of 阜阳师大 count 培训学时 (sum): one row with both, 30 + 20 of 100 + 50."""
+    project = make_project(world, title="第二个项目", units=[world.fynu])
+    second = indicator_save(
+        user=world.users["admin"],
+        indicator=Indicator(project=project, name="培训学时", source=ActualSource.ACTIVITY_HOURS),
+        targets=[IndicatorTarget(year=2024, value=Decimal(50))],
+    )
+    make_activity(world, project, day=dt.date(2024, 3, 1), hours=Decimal(20), indicators=[second])
+    fynu = next(
+        m
+        for m in summary_build(world.consortium, summary_period).members
+        if m.institution == world.fynu
+    )
+    (row,) = [r for r in fynu.indicators if r.name == "培训学时"]
+    assert row.owners == ["青年骨干教师培育", "第二个项目"]
+    assert (row.this_period, row.actual, row.target, row.percent) == (50, 50, 150, 33)
+    tallies = {p.project.title: (p.indicators, p.reached, p.behind) for p in fynu.projects}
+    assert tallies == {"青年骨干教师培育": (1, 0, 0), "第二个项目": (1, 0, 0)}

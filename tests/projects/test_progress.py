@@ -1,6 +1,7 @@
 """Progress against target is computed from recorded values (projects/progress.py)."""
 
 import datetime as dt
+import random
 from decimal import Decimal
 
 import pytest
@@ -14,6 +15,7 @@ from projects.progress import (
     quantitative_progress,
     quarter_of,
     reached_share,
+    sums_by_period,
 )
 
 D = Decimal
@@ -110,3 +112,22 @@ def test_quarter_of(day, quarter) -> None:
     assert quarter_of(dt.date.fromisoformat(day)) == tuple(
         dt.date.fromisoformat(d) for d in quarter
     )
+
+
+def test_sums_by_period_agrees_with_actual_in_period() -> None:
+    """The bisecting version gives what summing period by period gives, on random series
+    with values of any length (a day, a quarter, a round) and overlapping periods."""
+    rng = random.Random(7)
+    start = dt.date(2022, 1, 1)
+    for _ in range(50):
+        values = []
+        for _ in range(rng.randint(0, 40)):
+            first = start + dt.timedelta(days=rng.randint(0, 1500))
+            span = dt.timedelta(days=rng.choice([0, 0, 30, 90, 400]))
+            values.append(PeriodValue(first, first + span, Decimal(rng.randint(1, 50))))
+        periods = []
+        for _ in range(20):
+            first = start + dt.timedelta(days=rng.randint(-100, 1600))
+            periods.append((first, first + dt.timedelta(days=rng.randint(0, 200))))
+        expected = [actual_in_period(values, s, e, Aggregation.SUM) for s, e in periods]
+        assert sums_by_period(values, periods) == expected

@@ -1,0 +1,310 @@
+"""manage.py bench_outputs — how long the outputs take and how much memory they need.
+
+Builds, inside a transaction that is rolled back, a consortium of 9 institutions × 20 projects
+× 10 indicators (1,800 indicators) over 56 quarters, with typed actuals every quarter and a
+full report from every member for the last one. Then, each in a forked child (so its memory is
+its own), it produces:
+
+- the consortium quarterly summary PDF for the last quarter (target: < 10 s, < 400 MB);
+- the indicator workbook, one row per institution × indicator × quarter: 9 × 200 × 56 =
+  100,800 rows (target: < 10 s), and the same for 6 quarters (10,800 rows) for the ratio.
+
+Figures: wall time, peak resident memory of the child (VmHWM) and its size at the start.
+"""
+
+import datetime as dt
+import json
+import os
+import time
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from outputs.exporters.consortium_summary import ConsortiumSummaryExporter
+from outputs.exporters.indicator_workbook import IndicatorWorkbookExporter
+from pairings.choices import MemberRole
+from pairings.models import Consortium, Membership
+from programmes.models import ContentArea, Programme, ProgrammeLevel
+from projects.models import (
+    Indicator,
+    IndicatorActual,
+    IndicatorTarget,
+    Milestone,
+    Project,
+    ResponsibleUnit,
+)
+from reports.models import (
+    IndicatorValue,
+    ProjectProgress,
+    QuarterlyReport,
+    ReportingPeriod,
+    ReportSection,
+    ReportStatus,
+)
+from schools.models import Institution, InstitutionKind, Region
+
+NARRATIVE = (
+    "本季度围绕人才队伍建设、学科专业建设和基础教育服务能力建设，组织骨干教师赴帮扶高校跟岗研修，"
+    "联合开展教研活动和送教下乡，完善课程体系和实践教学基地建设，取得阶段性成效。"
+)
+
+
+class Rollback(Exception):
+    pass
+
+
+def _status_kb(field: str) -> int:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith(field):
+                return int(line.split()[1])
+    return 0
+
+
+def _in_child(work: Any) -> dict[str, float]:
+    """Run `work` in a forked child; its wall time and memory come back through a pipe."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: same open transaction, its own memory
+        os.close(read)
+        start_kb = _status_kb("VmRSS:")
+        started = time.perf_counter()
+        size = work()
+        figures = {
+            "seconds": time.perf_counter() - started,
+            "peak_mb": _status_kb("VmHWM:") / 1024,
+            "start_mb": start_kb / 1024,
+            "bytes": size,
+        }
+        os.write(write, json.dumps(figures).encode())
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        data = pipe.read()
+    os.waitpid(pid, 0)
+    if not data:
+        raise RuntimeError("the measuring child failed")
+    return json.loads(data)
+
+
+class Command(BaseCommand):
+    help = "测量季度工作汇总 PDF 与指标数据表（10 万行）的生成时间和内存。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--institutions", type=int, default=9)
+        parser.add_argument("--projects", type=int, default=20, help="每个单位的项目数")
+        parser.add_argument("--indicators", type=int, default=10, help="每个项目的指标数")
+        parser.add_argument("--quarters", type=int, default=56)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            with transaction.atomic():
+                self._run(options)
+                raise Rollback
+        except Rollback:
+            self.stdout.write("（数据已回滚 data rolled back）")
+
+    def _run(self, options: dict[str, Any]) -> None:
+        started = time.perf_counter()
+        programme, consortium, periods, user = self._build(options)
+        self.stdout.write(
+            f"数据 data: {options['institutions']} 单位 × {options['projects']} 项目 × "
+            f"{options['indicators']} 指标, {len(periods)} 季度 — "
+            f"built in {time.perf_counter() - started:.1f} s"
+        )
+        last = periods[-1]
+
+        def pdf() -> int:
+            exporter = ConsortiumSummaryExporter(
+                {"consortium": consortium.pk, "period": last.pk, "overview": NARRATIVE},
+                user=user,
+            )
+            return len(exporter.run(lambda done, total, stage: None).data)
+
+        def workbook() -> int:
+            exporter = IndicatorWorkbookExporter(
+                {"programme": programme.pk, "consortium": consortium.pk}, user=user
+            )
+            return len(exporter.run(lambda done, total, stage: None).data)
+
+        per_quarter = options["institutions"] * options["projects"] * options["indicators"]
+        results = [("summary PDF", _in_child(pdf), None, 10, 400)]
+        results.append(("workbook", _in_child(workbook), per_quarter * len(periods), 10, None))
+        # The same workbook over 6 quarters, for the ratio (rows ×, time ×).
+        ReportingPeriod.objects.filter(pk__in=[p.pk for p in periods[:-6]]).delete()
+        results.append(("workbook (6 quarters)", _in_child(workbook), per_quarter * 6, None, None))
+        self.stdout.write("")
+        self.stdout.write(
+            f"{'output':<24}{'rows':>10}{'seconds':>10}{'peak MB':>10}{'start MB':>10}"
+            f"{'size KB':>10}  target"
+        )
+        for name, figures, rows, seconds, megabytes in results:
+            target = []
+            if seconds:
+                target.append(f"< {seconds} s ({figures['seconds'] / seconds:.2f} of it)")
+            if megabytes:
+                target.append(f"< {megabytes} MB ({figures['peak_mb'] / megabytes:.2f} of it)")
+            self.stdout.write(
+                f"{name:<24}{rows or '':>10}{figures['seconds']:>10.2f}{figures['peak_mb']:>10.0f}"
+                f"{figures['start_mb']:>10.0f}{figures['bytes'] / 1024:>10.0f}  {', '.join(target)}"
+            )
+        big, small = results[1][1], results[2][1]
+        self.stdout.write(
+            f"\nworkbook 100k vs 10k rows: rows ×{results[1][2] / results[2][2]:.1f}, "
+            f"time ×{big['seconds'] / small['seconds']:.1f}, "
+            f"peak memory ×{big['peak_mb'] / small['peak_mb']:.2f} "
+            f"({results[1][2] / big['seconds']:,.0f} rows/s)"
+        )
+
+    def _build(self, options: dict[str, Any]) -> tuple[Programme, Consortium, list, User]:
+        user = User.objects.create_superuser("bench-outputs", password=None)
+        region = Region.objects.filter(level="prefecture").first() or Region.objects.create(
+            code="9901", name="基准市", level="prefecture"
+        )
+        quarters = options["quarters"]
+        first_year = 2022
+        programme = Programme.objects.create(
+            name="基准测试计划（回滚）",
+            short_name="基准",
+            slug="bench-outputs",
+            level=ProgrammeLevel.NATIONAL,
+            issuing_authority="基准",
+            starts_on=dt.date(first_year, 1, 1),
+            ends_on=dt.date(first_year + (quarters - 1) // 4, 12, 31),
+        )
+        areas = ContentArea.objects.bulk_create(
+            ContentArea(programme=programme, code=str(i + 1), name=name, order=i)
+            for i, name in enumerate(
+                [
+                    "人才队伍建设",
+                    "学科专业建设",
+                    "基础教育服务能力",
+                    "学校管理与发展",
+                    "组团特色项目",
+                ]
+            )
+        )
+        institutions = Institution.objects.bulk_create(
+            Institution(
+                name=f"基准院校{i + 1:02d}", kind=InstitutionKind.NORMAL_COLLEGE, region=region
+            )
+            for i in range(options["institutions"])
+        )
+        consortium = Consortium.objects.create(
+            programme=programme, name="基准组团", lead=institutions[0]
+        )
+        Membership.objects.bulk_create(
+            Membership(
+                consortium=consortium,
+                institution=institution,
+                role=MemberRole.LEAD if i == 0 else MemberRole.SUPPORTED,
+                order=i,
+            )
+            for i, institution in enumerate(institutions)
+        )
+        periods = []
+        for q in range(quarters):
+            year, quarter = first_year + q // 4, q % 4
+            starts = dt.date(year, 3 * quarter + 1, 1)
+            ends = (
+                dt.date(year, 3 * quarter + 4, 1) - dt.timedelta(days=1)
+                if quarter < 3
+                else dt.date(year, 12, 31)
+            )
+            periods.append(
+                ReportingPeriod(
+                    programme=programme,
+                    name=f"{year}年第{quarter + 1}季度",
+                    starts_on=starts,
+                    ends_on=ends,
+                    opens_on=starts,
+                    due_on=ends + dt.timedelta(days=10),
+                    locks_on=ends + dt.timedelta(days=30),
+                )
+            )
+        periods = ReportingPeriod.objects.bulk_create(periods)
+        projects = Project.objects.bulk_create(
+            Project(
+                programme=programme,
+                area=areas[p % len(areas)],
+                consortium=consortium,
+                title=f"{institution.name}帮扶项目{p + 1:02d}",
+                starts_on=programme.starts_on,
+                ends_on=programme.ends_on,
+            )
+            for institution in institutions
+            for p in range(options["projects"])
+        )
+        per_institution = options["projects"]
+        ResponsibleUnit.objects.bulk_create(
+            ResponsibleUnit(project=project, institution=institutions[i // per_institution])
+            for i, project in enumerate(projects)
+        )
+        Milestone.objects.bulk_create(
+            Milestone(project=project, title=f"实施步骤{m + 1}", due_on=dt.date(2025, 3 * m + 1, 1))
+            for project in projects
+            for m in range(3)
+        )
+        indicators = Indicator.objects.bulk_create(
+            Indicator(project=project, name=f"指标{k + 1:02d}", unit="人次", order=k)
+            for project in projects
+            for k in range(options["indicators"])
+        )
+        years = range(first_year, programme.ends_on.year + 1)
+        IndicatorTarget.objects.bulk_create(
+            IndicatorTarget(indicator=indicator, year=year, value=Decimal(400))
+            for indicator in indicators
+            for year in years
+        )
+        IndicatorActual.objects.bulk_create(
+            (
+                IndicatorActual(
+                    indicator=indicator,
+                    starts_on=period.starts_on,
+                    ends_on=period.ends_on,
+                    value=Decimal(80 + (indicator.pk + n) % 40),
+                )
+                for indicator in indicators
+                for n, period in enumerate(periods)
+            ),
+            batch_size=5000,
+        )
+        last = periods[-1]
+        reports = QuarterlyReport.objects.bulk_create(
+            QuarterlyReport(
+                period=last,
+                institution=institution,
+                consortium=consortium,
+                status=ReportStatus.SUBMITTED,
+                highlights=NARRATIVE,
+                submitted_at=dt.datetime.combine(last.due_on, dt.time(9), tzinfo=dt.UTC),
+            )
+            for institution in institutions
+        )
+        ReportSection.objects.bulk_create(
+            ReportSection(
+                report=report, area=area, work_done=NARRATIVE, outcomes=NARRATIVE, next_plan="继续"
+            )
+            for report in reports
+            for area in areas
+        )
+        report_of = {r.institution_id: r for r in reports}
+        unit_of = {p.pk: institutions[i // per_institution] for i, p in enumerate(projects)}
+        ProjectProgress.objects.bulk_create(
+            ProjectProgress(
+                report=report_of[unit_of[p.pk].pk], project=p, percent=60, note="按计划推进"
+            )
+            for p in projects
+        )
+        IndicatorValue.objects.bulk_create(
+            IndicatorValue(
+                report=report_of[unit_of[indicator.project_id].pk],
+                indicator=indicator,
+                value=Decimal(95),
+            )
+            for indicator in indicators
+        )
+        return programme, consortium, periods, user

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +28,8 @@ from projects.choices import PlanStatus, ProjectStatus
 from projects.models import (
     Activity,
     Indicator,
+    IndicatorActual,
+    IndicatorTarget,
     Meeting,
     Milestone,
     PlanVersion,
@@ -36,7 +38,7 @@ from projects.models import (
     SchoolPlan,
     Visit,
 )
-from projects.progress import Progress
+from projects.progress import PeriodValue, Progress
 from schools.models import Institution
 
 
@@ -370,3 +372,49 @@ def plan_summary(plans: list[SchoolPlan]) -> list[tuple[str, Any, int]]:
         (value, label, sum(1 for p in plans if p.status == value))
         for value, label in PlanStatus.choices
     ]
+
+
+def period_values_of(indicators: list[Indicator]) -> dict[int, list[PeriodValue]]:
+    """`indicator.period_values()` for many indicators, reading typed actuals as plain rows
+    (no model instances: the indicator workbook reads 100,000 of them). Derived indicators
+    use their prefetched activities."""
+    typed = [i.pk for i in indicators if not i.is_derived]
+    values: dict[int, list[PeriodValue]] = {pk: [] for pk in typed}
+    for indicator_pk, starts_on, ends_on, value in IndicatorActual.objects.filter(
+        indicator__in=typed
+    ).values_list("indicator", "starts_on", "ends_on", "value"):
+        values[indicator_pk].append(PeriodValue(starts_on, ends_on, value))
+    for indicator in indicators:
+        if indicator.is_derived:
+            values[indicator.pk] = indicator.period_values()
+    return values
+
+
+def indicators_ready_for(indicators: QuerySet[Indicator], day: dt.date) -> list[Indicator]:
+    """The indicators with what `progress(today=day)` reads — and no more: the targets in force
+    on `day` (all targets of an indicator that has none in force, for its fallback) and the
+    actuals from the earliest of those targets' starts. A quarterly summary over fourteen
+    years of quarters then reads one year of actuals instead of all of them. The targets and
+    actuals prefetched are that subset: use the result for progress only."""
+    in_force = Q(year=day.year, phase__isnull=True) | Q(
+        phase__starts_on__lte=day, phase__ends_on__gte=day
+    )
+    rows = list(
+        indicators.select_related("project", "pairing__phase", "project__pairing").prefetch_related(
+            Prefetch(
+                "targets", queryset=IndicatorTarget.objects.filter(in_force).select_related("phase")
+            ),
+            "items",
+            "activities",
+        )
+    )
+    without = [i for i in rows if not i.targets.all()]
+    for indicator in without:
+        indicator._prefetched_objects_cache.pop("targets", None)  # type: ignore[attr-defined]
+    prefetch_related_objects(without, "targets__phase")
+    starts = [span[1] for indicator in rows for span in indicator.target_spans()]
+    since = min([*starts, day])
+    prefetch_related_objects(
+        rows, Prefetch("actuals", queryset=IndicatorActual.objects.filter(ends_on__gte=since))
+    )
+    return rows

@@ -31,6 +31,7 @@ from pairings.models import Consortium, Membership, Pairing
 from programmes.models import ContentArea
 from projects.choices import Aggregation
 from projects.models import Indicator, Milestone, Project, ResponsibleUnit
+from projects.selectors import indicators_ready_for
 from reports.models import QuarterlyReport, ReportingPeriod, ReportStatus
 from schools.models import Institution
 
@@ -112,7 +113,9 @@ class ProjectRow:
     percent: int | None
     milestones_reached: str
     note: str
-    milestones: list[Milestone]
+    milestones: list[Milestone]  # due or done this quarter, or overdue
+    done_before: int = 0  # done in an earlier quarter
+    later: int = 0  # due after this quarter
     indicators: int = 0
     reached: int = 0
     behind: int = 0
@@ -236,14 +239,14 @@ def summary_build(
             Q(supporter__in=institution_ids) | Q(supported__in=institution_ids)
         )
     )
-    indicators = list(
+    indicators = indicators_ready_for(
         Indicator.objects.filter(
             Q(project__in=[p.pk for p in projects]) | Q(pairing__in=[p.pk for p in pairings]),
             kind="quantitative",
         )
-        .with_progress_data()
         .select_related("project__area", "pairing__supporter", "pairing__supported")
-        .order_by("project_id", "order", "pk")
+        .order_by("project_id", "order", "pk"),
+        period.ends_on,
     )
     indicators_of: dict[int, list[Indicator]] = defaultdict(list)
     for indicator in indicators:
@@ -296,15 +299,22 @@ def _member_section(
     section.narratives = [(area, sections.get(area.pk)) for area in areas]
     for project in projects:
         row = progress_rows.get(project.pk)
-        section.projects.append(
-            ProjectRow(
-                project=project,
-                percent=row.percent if row else None,
-                milestones_reached=row.milestones_reached if row else "",
-                note=row.note if row else "",
-                milestones=list(project.milestones.all()),
-            )
+        project_row = ProjectRow(
+            project=project,
+            percent=row.percent if row else None,
+            milestones_reached=row.milestones_reached if row else "",
+            note=row.note if row else "",
+            milestones=[],
         )
+        # A quarterly summary shows the quarter's steps and the overdue ones; the rest as counts.
+        for milestone in project.milestones.all():
+            if milestone.done_on and milestone.done_on < period.starts_on:
+                project_row.done_before += 1
+            elif not milestone.done_on and milestone.due_on > period.ends_on:
+                project_row.later += 1
+            else:
+                project_row.milestones.append(milestone)
+        section.projects.append(project_row)
     project_rows = {row.project.pk: row for row in section.projects}
     by_area: dict[str, list[float]] = defaultdict(list)
     expected_by_area: dict[str, list[float]] = defaultdict(list)

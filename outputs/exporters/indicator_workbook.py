@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 from accounts.selectors import (
     User,
@@ -32,11 +33,14 @@ from outputs.exporters.base import (
     register,
 )
 from outputs.xlsx import is_formula_like, write_only_cell
+from outputs.xlsx_stream import write_table
 from pairings.choices import MemberRole
 from pairings.models import Consortium, Membership, Pairing
 from programmes.models import Programme
 from projects.models import Indicator, ResponsibleUnit
+from projects.models.indicators import target_on
 from projects.progress import sums_by_period
+from projects.selectors import period_values_of
 from reports.models import IndicatorValue, ReportingPeriod
 from schools.models import Institution, Region
 
@@ -122,18 +126,18 @@ def workbook_rows(
         .filter(Q(project__in=list(owners)) | Q(pairing__in=list(pairing_owners)))
         .filter(kind="quantitative")
         .select_related("project__area", "pairing__supporter", "pairing__supported")
-        .prefetch_related("targets__phase", "actuals", "activities")
+        .prefetch_related("targets__phase", "activities")
         .order_by("project_id", "pairing_id", "order", "pk")
     )
     periods = list(ReportingPeriod.objects.filter(programme=programme).order_by("starts_on"))
-    reported = {
-        (institution, period, indicator): value
-        for institution, period, indicator, value in IndicatorValue.objects.filter(
-            report__period__programme=programme,
-            report__institution__in=list(institutions),
-            value__isnull=False,
-        ).values_list("report__institution", "report__period", "indicator", "value")
-    }
+    # What the quarterly reports say, by (institution, indicator) → period → value.
+    reported: dict[tuple[int, int], dict[int, Decimal | None]] = defaultdict(dict)
+    for institution, period, indicator_pk, value in IndicatorValue.objects.filter(
+        report__period__programme=programme,
+        report__institution__in=list(institutions),
+        value__isnull=False,
+    ).values_list("report__institution", "report__period", "indicator", "value"):
+        reported[(institution, indicator_pk)][period] = value
     per_institution: dict[int, list[Indicator]] = defaultdict(list)
     for indicator in indicators:
         holders = (
@@ -144,10 +148,13 @@ def workbook_rows(
         for institution in holders:
             per_institution[institution].append(indicator)
     total = sum(len(v) for v in per_institution.values()) * len(periods)
+    recorded_values = period_values_of(indicators)
 
     def rows() -> Iterator[list[Any]]:
-        done = 0
+        done = reported_at = 0
         typed, derived, from_report = _("填报"), _("活动汇总"), _("季度报告")
+        pairing_area = _("结对指标")
+        period_parts = [(p.pk, [p.name, p.starts_on, p.ends_on]) for p in periods]
         spans = [(p.starts_on, p.ends_on) for p in periods]
         per_indicator: dict[int, list[tuple[Decimal | None, Decimal | None, str]]] = {}
         for institution_pk, own in per_institution.items():
@@ -157,57 +164,64 @@ def workbook_rows(
             for indicator in own:
                 if indicator.pk not in per_indicator:
                     # Once per indicator, whichever institutions share it: values, targets.
-                    targets = indicator.sorted_targets()
-                    chosen = [indicator.current_target(p.ends_on, targets) for p in periods]
+                    spans_of_targets = indicator.target_spans()
+                    chosen = [target_on(spans_of_targets, p.ends_on) for p in periods]
                     per_indicator[indicator.pk] = [
                         (value, t.value if t else None, t.label if t else "")
                         for value, t in zip(
-                            sums_by_period(indicator.period_values(), spans), chosen, strict=True
+                            sums_by_period(recorded_values[indicator.pk], spans),
+                            chosen,
+                            strict=True,
                         )
                     ]
                 owner = indicator.project.title if indicator.project else str(indicator.pairing)
-                area = indicator.project.area.name if indicator.project else _("结对指标")
+                area = indicator.project.area.name if indicator.project else pairing_area
                 recorded = derived if indicator.is_derived else typed
-                for period, (computed, target_value, target_label) in zip(
-                    periods, per_indicator[indicator.pk], strict=True
+                prefix = [province, institution.name, kind, owner, area]
+                prefix += [indicator.name, indicator.unit]
+                typed_in = reported.get((institution_pk, indicator.pk), {})
+                for (period_pk, period_cells), (computed, target_value, target_label) in zip(
+                    period_parts, per_indicator[indicator.pk], strict=True
                 ):
-                    value = reported.get((institution_pk, period.pk, indicator.pk))
+                    value = typed_in.get(period_pk)
                     source = from_report
                     if value is None:
                         value, source = computed, recorded
                     yield [
-                        province,
-                        institution.name,
-                        kind,
-                        owner,
-                        area,
-                        indicator.name,
-                        indicator.unit,
-                        period.name,
-                        period.starts_on,
-                        period.ends_on,
+                        *prefix,
+                        *period_cells,
                         value,
                         source if value is not None else "",
                         target_value,
                         target_label,
                     ]
-                    done += 1
-                    if done % 5000 == 0:
-                        progress(done, total, _("已写入 %(n)s 行") % {"n": done})
+                done += len(periods)
+                if done - reported_at >= 5000:
+                    reported_at = done
+                    progress(done, total, _("已写入 %(n)s 行") % {"n": done})
 
     return total, rows()
 
 
 def indicator_workbook(total: int, rows: Iterator[list[Any]]) -> bytes:
+    """Streamed (outputs/xlsx_stream.py): constant memory, whatever the number of rows."""
+    return write_table(
+        sheet_name=_("指标数据"),
+        headers=[(str(label), width) for label, width in HEADERS],
+        rows=rows,
+        total=total,
+    )
+
+
+def indicator_workbook_openpyxl(total: int, rows: Iterator[list[Any]]) -> bytes:
+    """The same workbook through openpyxl's write-only mode (bench_outputs compares them)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("指标数据"))
     sheet.freeze_panes = "A2"
-    last_column = chr(ord("A") + len(HEADERS) - 1)
-    sheet.auto_filter.ref = f"A1:{last_column}{total + 1}"
-    for index, (_label, width) in enumerate(HEADERS):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
-    bold = Font(bold=True)
-    fill = PatternFill("solid", fgColor="DDEBF7")
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(HEADERS))}{total + 1}"
+    for index, (_label, width) in enumerate(HEADERS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
     sheet.append(
         [write_only_cell(sheet, str(label), font=bold, fill=fill) for label, _w in HEADERS]
     )

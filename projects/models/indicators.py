@@ -142,6 +142,21 @@ class IndicatorTemplate(IndicatorDefinition):
         return self.applies_to in {TemplateScope.PAIRING, TemplateScope.BOTH}
 
 
+TargetSpan = tuple["IndicatorTarget", dt.date, dt.date]
+
+
+def target_on(spans: list[TargetSpan], today: dt.date) -> "IndicatorTarget | None":
+    """The target whose period contains today, else the last one that ended, else the first
+    one to come (`spans`: Indicator.target_spans(), computed once when asking for many days)."""
+    if not spans:
+        return None
+    for target, starts_on, ends_on in spans:
+        if starts_on <= today <= ends_on:
+            return target
+    past = [target for target, _starts_on, ends_on in spans if ends_on < today]
+    return past[-1] if past else spans[0][0]
+
+
 class IndicatorQuerySet(models.QuerySet["Indicator"]):
     def with_progress_data(self) -> "IndicatorQuerySet":
         """Everything `progress()` reads, in a fixed number of queries."""
@@ -251,23 +266,13 @@ class Indicator(IndicatorDefinition):
             per_quarter[quarter_of(value.starts_on)] += value.value
         return [PeriodValue(s, e, v) for (s, e), v in sorted(per_quarter.items())]
 
-    def sorted_targets(self) -> list["IndicatorTarget"]:
-        return sorted(self.targets.all(), key=lambda t: t.period()[0])
+    def target_spans(self) -> list[TargetSpan]:
+        """The targets with their periods, earliest first (for target_on)."""
+        spans = [(t, *t.period()) for t in self.targets.all()]
+        return sorted(spans, key=lambda span: span[1])
 
-    def current_target(
-        self, today: dt.date, targets: "list[IndicatorTarget] | None" = None
-    ) -> "IndicatorTarget | None":
-        """The target whose period contains today, else the last one that ended, else the
-        first one to come. `targets`: sorted_targets(), when asking for many days."""
-        targets = self.sorted_targets() if targets is None else targets
-        if not targets:
-            return None
-        for target in targets:
-            starts_on, ends_on = target.period()
-            if starts_on <= today <= ends_on:
-                return target
-        past = [t for t in targets if t.period()[1] < today]
-        return past[-1] if past else targets[0]
+    def current_target(self, today: dt.date) -> "IndicatorTarget | None":
+        return target_on(self.target_spans(), today)
 
     def progress_for(self, target: "IndicatorTarget", today: dt.date) -> Progress:
         starts_on, ends_on = target.period()

@@ -5,6 +5,7 @@ Needs PostgreSQL (the worker is another process and must share the test database
 command runs on it. Module-scoped: one broker and one worker for the whole module.
 """
 
+import datetime as dt
 import io
 import os
 import re
@@ -28,8 +29,13 @@ from django.utils import timezone
 from config.celery import app
 from outputs import services
 from outputs.models import JobStatus, OutputJob
+from pairings.choices import PairingKind
+from pairings.services import pairing_create
+from programmes.models import ProgrammeLevel
 from projects.models import Indicator, Project, ResponsibleUnit
 from reports.models import ReportingPeriod
+from tests.bulletins.conftest import make_issue
+from tests.factories import ProgrammeFactory
 from tests.outputs.conftest import pdf_text
 from tests.world import World
 
@@ -268,6 +274,26 @@ def test_every_output_through_the_worker(
     fragment = client.get(reverse("outputs:status", args=[form.pk])).content.decode()
     assert reverse("outputs:download", args=[form.pk]) in fragment
 
+    # The 工作动态 bulletin of a provincial programme, as its readers get it.
+    anhui = ProgrammeFactory.create(
+        name="安徽省高校与县域基础教育协同提质行动",
+        short_name="安徽协同提质",
+        slug="anhui",
+        level=ProgrammeLevel.PROVINCIAL,
+        region=world.region("安徽"),
+    )
+    pairing_create(
+        programme=anhui,
+        kind=PairingKind.UNIVERSITY_COLLEGE,
+        supporter=world.ahnu,
+        supported=world.fynu,
+    )
+    issue = make_issue(world, anhui, entries=4, publish=True)
+    bulletin = _ask(client, "bulletin_pdf", {"issue": issue.pk})
+    text = re.sub(r"\s+", "", pdf_text(_download(client, bulletin), tmp_path))
+    for needle in ["工作动态", "〔2023〕第1期", "【省级动态】", "【他山之石】", "第4条正文"]:
+        assert needle in text
+
 
 def _big_workbook(world: World) -> dict:
     """Enough rows (2 units × 400 indicators × 48 quarters) that the job runs for seconds."""
@@ -303,7 +329,7 @@ def test_a_killed_worker_leaves_a_failed_job(
     job.refresh_from_db()
     assert job.status == JobStatus.RUNNING  # nobody left to say otherwise…
     # …until the periodic check finds no heartbeat for longer than a job may run.
-    later = timezone.now() + timezone.timedelta(seconds=settings.OUTPUT_STALE_AFTER_SECONDS + 1)
+    later = timezone.now() + dt.timedelta(seconds=settings.OUTPUT_STALE_AFTER_SECONDS + 1)
     assert services.jobs_fail_stale(now=later) == 1
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED and "中断" in job.error

@@ -1,6 +1,7 @@
 """The ministry's summary table (seed 001 annex 3) and the indicator workbook, read back with
 openpyxl: layout, values, scope, and formula-looking text kept as text."""
 
+import datetime as dt
 import io
 
 import openpyxl
@@ -129,7 +130,16 @@ def test_indicator_workbook_has_a_row_per_institution_indicator_and_period(
     # The formula-looking project title is text.
     assert first[3] == '=HYPERLINK("http://x")'
     cells = [c for c in sheet["D"] if c.value == '=HYPERLINK("http://x")']
-    assert cells and all(c.data_type == "s" for c in cells)
+    assert cells and all(c.data_type == "s" and c.quotePrefix for c in cells)
+    assert first[8] == dt.datetime(2024, 1, 1)  # a real date cell, shown yyyy-mm-dd
+    assert sheet["I2"].number_format == "yyyy-mm-dd"
+
+
+def test_indicator_workbook_survives_control_characters(world: World, summary_period) -> None:
+    Project.objects.filter(title="青年骨干教师培育").update(title="骨干\x07教师<培育>&")
+    book = _workbook(world, world.users["bnu_coordinator"], consortium=world.consortium.pk)
+    titles = {r[3] for r in book["指标数据"].iter_rows(min_row=2, values_only=True)}
+    assert titles == {"骨干教师<培育>&"}
 
 
 def test_indicator_workbook_is_scoped(world: World, summary_period) -> None:

@@ -14,6 +14,7 @@ from outputs.exporters.consortium_summary import ConsortiumSummaryExporter, summ
 from outputs.pdf import BASE_URL, StaticFilesOnly, html_to_pdf
 from projects.choices import ActualSource
 from projects.models import Indicator, IndicatorTarget
+from projects.selectors import indicators_ready_for
 from projects.services.indicators import indicator_save
 from reports.models import QuarterlyReport
 from tests.outputs.conftest import pdf_text
@@ -138,3 +139,21 @@ def test_the_same_indicator_in_several_projects_is_summed(world: World, summary_
     assert (row.this_period, row.actual, row.target, row.percent) == (50, 50, 150, 33)
     tallies = {p.project.title: (p.indicators, p.reached, p.behind) for p in fynu.projects}
     assert tallies == {"青年骨干教师培育": (1, 0, 0), "第二个项目": (1, 0, 0)}
+
+
+def test_reading_only_the_targets_in_force_changes_no_figure(world: World, summary_period) -> None:
+    """indicators_ready_for reads a subset of targets and actuals; progress must not change,
+    including for an indicator whose only target lies in another year (the fallback)."""
+    project = make_project(world, title="往年项目", units=[world.fynu])
+    old = indicator_save(
+        user=world.users["admin"],
+        indicator=Indicator(project=project, name="教研活动", source=ActualSource.MANUAL),
+        targets=[IndicatorTarget(year=2023, value=Decimal(10))],
+    )
+    old.actuals.create(starts_on=dt.date(2023, 4, 1), ends_on=dt.date(2023, 6, 30), value=4)
+    old.actuals.create(starts_on=dt.date(2024, 1, 1), ends_on=dt.date(2024, 3, 31), value=5)
+    day = summary_period.ends_on
+    everything = Indicator.objects.with_progress_data().order_by("pk")
+    subset = indicators_ready_for(Indicator.objects.order_by("pk"), day)
+    assert [i.progress(today=day) for i in subset] == [i.progress(today=day) for i in everything]
+    assert len(subset) == 2 and subset[-1].progress(today=day).actual == 4

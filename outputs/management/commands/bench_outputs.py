@@ -16,8 +16,10 @@ Figures: wall time, peak resident memory of the process (VmHWM) and its size bef
 import argparse
 import datetime as dt
 import json
+import re
 import subprocess
 import sys
+import tempfile
 import time
 from decimal import Decimal
 from typing import Any
@@ -70,6 +72,24 @@ def _status_mb(field: str) -> float:
     return 0.0
 
 
+def _pages(pdf: bytes) -> int:
+    """The page count as poppler's pdfinfo reads it (0 when pdfinfo is missing)."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(pdf)
+        handle.flush()
+        try:
+            info = subprocess.run(  # noqa: S603
+                ["pdfinfo", handle.name],  # noqa: S607 — poppler-utils, from setup.sh
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+        except (OSError, subprocess.CalledProcessError):
+            return 0
+    found = re.search(r"^Pages:\s+(\d+)", info, re.M)
+    return int(found.group(1)) if found else 0
+
+
 def _measure(what: str, params: dict[str, int]) -> dict[str, float]:
     """Produce one output in this process and report time and memory."""
     user = User.objects.get(username=BENCH_USER)
@@ -77,12 +97,14 @@ def _measure(what: str, params: dict[str, int]) -> dict[str, float]:
     started = time.perf_counter()
     if what == "pdf":
         exporter = ConsortiumSummaryExporter({**params, "overview": NARRATIVE}, user=user)
-        size = len(exporter.run(lambda done, total, stage: None).data)
+        data = exporter.run(lambda done, total, stage: None).data
+        size, pages = len(data), _pages(data)
     else:
         total, rows = workbook_rows(user=user, params=params, progress=lambda *a: None)
         writer = indicator_workbook_openpyxl if what == "workbook-openpyxl" else indicator_workbook
-        size = len(writer(total, rows))
+        size, pages = len(writer(total, rows)), 0
     return {
+        "pages": pages,
         "seconds": time.perf_counter() - started,
         "peak_mb": _status_mb("VmHWM:"),
         "start_mb": start_mb,
@@ -160,7 +182,7 @@ class Command(BaseCommand):
         results.append((*small, 0, 0))
         self.stdout.write("")
         self.stdout.write(
-            f"{'output':<24}{'rows':>10}{'seconds':>10}{'peak MB':>10}{'start MB':>10}"
+            f"{'output':<24}{'rows/pages':>10}{'seconds':>10}{'peak MB':>10}{'start MB':>10}"
             f"{'size KB':>10}  target"
         )
         for name, figures, count, seconds, megabytes in results:
@@ -170,7 +192,7 @@ class Command(BaseCommand):
             if megabytes:
                 target.append(f"< {megabytes} MB ({figures['peak_mb'] / megabytes:.2f} of it)")
             self.stdout.write(
-                f"{name:<24}{count or '':>10}{figures['seconds']:>10.2f}"
+                f"{name:<24}{count or int(figures['pages']) or '':>10}{figures['seconds']:>10.2f}"
                 f"{figures['peak_mb']:>10.0f}{figures['start_mb']:>10.0f}"
                 f"{figures['bytes'] / 1024:>10.0f}  {', '.join(target)}"
             )

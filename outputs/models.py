@@ -5,6 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -67,4 +68,6 @@ class OutputJob(models.Model):
 
     @property
     def downloadable(self) -> bool:
-        return self.status == JobStatus.DONE and bool(self.file)
+        """Done, with its file, and not past expiry (the hourly clean-up may not have run)."""
+        fresh = self.expires_at is None or self.expires_at > timezone.now()
+        return self.status == JobStatus.DONE and bool(self.file) and fresh

@@ -41,9 +41,15 @@ def job_request(*, user: User, kind: str, params: dict[str, Any]) -> OutputJob:
 
 
 def job_enqueue(job: OutputJob) -> None:
+    """Send the job to its queue; if the broker cannot be reached the job fails at once with
+    a message rather than waiting an hour to be called stale."""
     from outputs.tasks import output_run
 
-    output_run.apply_async(args=[job.pk], queue=exporter_for(job.kind).queue)
+    try:
+        output_run.apply_async(args=[job.pk], queue=exporter_for(job.kind).queue)
+    except Exception:
+        logger.exception("Could not queue output job %s", job.pk)
+        job_fail(job.pk, _("暂时无法连接后台处理服务，任务未能开始，请稍后重新生成。"))
 
 
 class _Progress:
@@ -129,25 +135,27 @@ def jobs_fail_stale(*, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     running_cutoff = now - dt.timedelta(seconds=settings.OUTPUT_STALE_AFTER_SECONDS)
     queued_cutoff = now - dt.timedelta(seconds=settings.OUTPUT_QUEUE_TIMEOUT_SECONDS)
-    stale_running = OutputJob.objects.filter(
-        status=JobStatus.RUNNING, heartbeat_at__lt=running_cutoff
-    ).update(
-        status=JobStatus.FAILED,
-        error=_("生成过程意外中断（处理进程已退出），请重新生成。"),
-        stage="",
-        finished_at=now,
-    )
-    stale_queued = OutputJob.objects.filter(
-        status=JobStatus.QUEUED, created_at__lt=queued_cutoff
-    ).update(
-        status=JobStatus.FAILED,
-        error=_("任务排队时间过长，后台处理服务可能未运行，请稍后重新生成或联系管理员。"),
-        stage="",
-        finished_at=now,
-    )
-    if stale_running or stale_queued:
-        logger.warning("Failed stale jobs: %s running, %s queued", stale_running, stale_queued)
-    return stale_running + stale_queued
+    stale = {
+        "running": OutputJob.objects.filter(
+            status=JobStatus.RUNNING, heartbeat_at__lt=running_cutoff
+        ).update(
+            status=JobStatus.FAILED,
+            error=_("生成过程意外中断（处理进程已退出），请重新生成。"),
+            stage="",
+            finished_at=now,
+        ),
+        "queued": OutputJob.objects.filter(
+            status=JobStatus.QUEUED, created_at__lt=queued_cutoff
+        ).update(
+            status=JobStatus.FAILED,
+            error=_("任务排队时间过长，后台处理服务可能未运行，请稍后重新生成或联系管理员。"),
+            stage="",
+            finished_at=now,
+        ),
+    }
+    if any(stale.values()):
+        logger.warning("Failed stale jobs: %(running)s running, %(queued)s queued", stale)
+    return sum(stale.values())
 
 
 def jobs_expire(*, now: dt.datetime | None = None) -> int:

@@ -5,6 +5,7 @@ run by Excel as a formula, so such text is stored as a string cell with Excel's 
 shown and kept as text, never evaluated.
 """
 
+import io
 from typing import Any
 
 from openpyxl.cell import WriteOnlyCell
@@ -44,3 +45,10 @@ def write_only_cell(sheet: Any, value: Any, **style: Any) -> Any:
     for name, item in style.items():
         setattr(cell, name, item)
     return cell
+
+
+def workbook_bytes(workbook: Any) -> bytes:
+    """The saved workbook as bytes (what an exporter returns)."""
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -12,6 +12,7 @@ in the tests.
 
 import datetime as dt
 import io
+import math
 import re
 import zipfile
 from collections.abc import Iterable
@@ -24,8 +25,9 @@ from openpyxl.utils import get_column_letter
 from outputs.xlsx import is_formula_like
 
 EPOCH = dt.date(1899, 12, 30)
-# Characters XML 1.0 cannot hold (openpyxl refuses them too): dropped from text.
-ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Characters XML 1.0 cannot hold (openpyxl refuses them too), and lone surrogates: dropped.
+ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+CELL_LIMIT = 32_767  # Excel's most characters in a cell
 
 # Style indexes into cellXfs below.
 TEXT, DATE, HEADER, QUOTED = 0, 1, 2, 3
@@ -76,7 +78,7 @@ STYLES = (
 
 
 def _text(value: str, style: int = TEXT) -> str:
-    value = ILLEGAL.sub("", value)
+    value = ILLEGAL.sub("", value)[:CELL_LIMIT]
     if style == TEXT and is_formula_like(value):
         style = QUOTED
     attrs = f' s="{style}"' if style else ""
@@ -96,6 +98,8 @@ def _cell(value: Any) -> str:
     if isinstance(value, dt.date):
         return f'<c s="{DATE}"><v>{(value - EPOCH).days}</v></c>'
     if isinstance(value, int | float | Decimal):
+        if not math.isfinite(value):  # NaN and infinities are not numbers a sheet can hold
+            return "<c/>"
         return f"<c><v>{value}</v></c>"
     return _text(str(value))
 

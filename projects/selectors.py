@@ -390,10 +390,13 @@ def period_values_of(indicators: list[Indicator]) -> dict[int, list[PeriodValue]
     return values
 
 
-def indicators_ready_for(indicators: QuerySet[Indicator], day: dt.date) -> list[Indicator]:
+def indicators_ready_for(
+    indicators: QuerySet[Indicator], day: dt.date, *, also_from: dt.date | None = None
+) -> list[Indicator]:
     """The indicators with what `progress(today=day)` reads — and no more: the targets in force
     on `day` (all targets of an indicator that has none in force, for its fallback) and the
-    actuals from the earliest of those targets' starts. A quarterly summary over fourteen
+    actuals from the earliest of those targets' starts (or `also_from`, for a period's own
+    value). A quarterly summary over fourteen
     years of quarters then reads one year of actuals instead of all of them. The targets and
     actuals prefetched are that subset: use the result for progress only."""
     in_force = Q(year=day.year, phase__isnull=True) | Q(
@@ -413,7 +416,7 @@ def indicators_ready_for(indicators: QuerySet[Indicator], day: dt.date) -> list[
         indicator._prefetched_objects_cache.pop("targets", None)  # type: ignore[attr-defined]
     prefetch_related_objects(without, "targets__phase")
     starts = [span[1] for indicator in rows for span in indicator.target_spans()]
-    since = min([*starts, day])
+    since = min([*starts, also_from or day, day])
     prefetch_related_objects(
         rows, Prefetch("actuals", queryset=IndicatorActual.objects.filter(ends_on__gte=since))
     )

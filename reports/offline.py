@@ -8,6 +8,7 @@ exactly as on the web form.
 """
 
 import datetime as dt
+import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -229,7 +230,7 @@ def _cells(worksheet: Any, width: int) -> list[tuple[Any, ...]]:
     file can still fail here."""
     worksheet.reset_dimensions()  # trust the cells, not the size the file claims
     try:
-        return list(worksheet.iter_rows(max_col=width, values_only=True))
+        return list(worksheet.iter_rows(max_row=MAX_ROWS, max_col=width, values_only=True))
     except Exception as error:  # the XML parser and openpyxl raise many kinds
         raise OfflineFormInvalid([str(UNREADABLE)]) from error
 
@@ -348,8 +349,32 @@ def _key(
     return key
 
 
+# A filled form unzips to well under this; a zip bomb does not get parsed.
+UNZIPPED_LIMIT = 50 * 1024 * 1024
+MAX_ROWS = 5_000  # rows read per sheet: far more than any institution's projects or indicators
+
+
+def _check_unzipped_size(upload: Any) -> None:
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            unzipped = sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile as error:
+        raise OfflineFormInvalid([str(UNREADABLE)]) from error
+    finally:
+        upload.seek(0)
+    if unzipped > UNZIPPED_LIMIT:
+        raise OfflineFormInvalid(
+            [
+                _("文件解压后超过 %(mb)s MB，不是本系统的离线填报表。")
+                % {"mb": UNZIPPED_LIMIT // 2**20}
+            ]
+        )
+
+
 def offline_form_read(upload: Any, *, report: QuarterlyReport) -> OfflineReport:
     """Read a filled offline form for `report`; OfflineFormInvalid lists every problem."""
+    _check_unzipped_size(upload)
     try:
         book = load_workbook(upload, read_only=True, data_only=True)
     except Exception as error:  # a damaged or foreign file fails in many different ways

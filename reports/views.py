@@ -103,16 +103,25 @@ def _build_forms(
     }
 
 
+def _report_opened(
+    request: AuthenticatedHttpRequest, period_pk: int, institution_pk: int
+) -> QuarterlyReport:
+    """The institution's report for the period (opened as a draft on first use), within the
+    user's scope; 404 when the institution does not report in that period."""
+    period = selectors.period_get(user=request.user, pk=period_pk)
+    institution = get_object_or_404(institutions_visible_to(request.user), pk=institution_pk)
+    try:
+        return services.report_open(user=request.user, period=period, institution=institution)
+    except ValidationError as error:
+        raise Http404(" ".join(error.messages)) from error
+
+
 @login_required
 def report_fill(
     request: AuthenticatedHttpRequest, period_pk: int, institution_pk: int
 ) -> HttpResponse:
-    period = selectors.period_get(user=request.user, pk=period_pk)
-    institution = get_object_or_404(institutions_visible_to(request.user), pk=institution_pk)
-    try:
-        report = services.report_open(user=request.user, period=period, institution=institution)
-    except ValidationError as error:
-        raise Http404(" ".join(error.messages)) from error
+    report = _report_opened(request, period_pk, institution_pk)
+    period, institution = report.period, report.institution
     if not can_fill_report(request.user, report):
         return redirect("reports:detail", report.pk)
     reason = report.lock_reason(timezone.localdate())
@@ -354,12 +363,7 @@ def report_upload_offline(
 ) -> HttpResponse:
     """Upload a filled offline form (离线填报表) as the report's draft; every row error is
     listed on the page, and nothing is saved until the whole file is right."""
-    period = selectors.period_get(user=request.user, pk=period_pk)
-    institution = get_object_or_404(institutions_visible_to(request.user), pk=institution_pk)
-    try:
-        report = services.report_open(user=request.user, period=period, institution=institution)
-    except ValidationError as error:
-        raise Http404(" ".join(error.messages)) from error
+    report = _report_opened(request, period_pk, institution_pk)
     if not can_fill_report(request.user, report):
         # Who reads the report learns they may not change it; anyone else learns nothing.
         if reports_visible_to(request.user).filter(pk=report.pk).exists():

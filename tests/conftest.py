@@ -3,6 +3,13 @@ import pytest
 from tests.world import World, build_world
 
 
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """Uploaded and generated files go to the test's own folder, never into the checkout."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def world(db) -> World:
     return build_world()

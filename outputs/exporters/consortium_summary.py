@@ -29,13 +29,12 @@ from outputs.pdf import render_pdf
 from pairings.choices import MemberRole
 from pairings.models import Consortium, Membership, Pairing
 from programmes.models import ContentArea
-from projects.choices import Aggregation
+from projects.choices import Aggregation, Direction
 from projects.models import Indicator, Milestone, Project, ResponsibleUnit
 from projects.selectors import indicators_ready_for
-from reports.models import QuarterlyReport, ReportingPeriod, ReportStatus
+from reports.models import QuarterlyReport, ReportingPeriod
+from reports.selectors import RECEIVED
 from schools.models import Institution
-
-RECEIVED = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
 
 
 def _coordinated(user: User) -> Any:
@@ -66,7 +65,11 @@ class SummaryForm(ExportForm):
         )
         # The overview last written for this consortium and period, to edit rather than retype.
         initial = self.initial
-        if not self.is_bound and initial.get("consortium") and initial.get("period"):
+        if (
+            not self.is_bound
+            and initial.get("period")
+            and consortia.filter(pk=param_pk(initial, "consortium")).exists()
+        ):
             last = (
                 OutputJob.objects.filter(
                     kind=ConsortiumSummaryExporter.kind,
@@ -208,9 +211,9 @@ def summary_build(
     areas = list(ContentArea.objects.filter(programme=period.programme_id))
     reports = {
         r.institution_id: r
-        for r in QuarterlyReport.objects.filter(
-            period=period, institution__in=institution_ids
-        ).prefetch_related("sections", "project_progress", "indicator_values")
+        for r in QuarterlyReport.objects.filter(period=period, institution__in=institution_ids)
+        .select_related("period")
+        .prefetch_related("sections", "project_progress", "indicator_values")
     }
     step(1, 10, _("读取项目与指标"))
     projects = list(
@@ -247,6 +250,7 @@ def summary_build(
         .select_related("project__area", "pairing__supporter", "pairing__supported")
         .order_by("project_id", "order", "pk"),
         period.ends_on,
+        also_from=period.starts_on,
     )
     indicators_of: dict[int, list[Indicator]] = defaultdict(list)
     for indicator in indicators:
@@ -293,6 +297,9 @@ def _member_section(
     period: ReportingPeriod,
 ) -> MemberSection:
     section = MemberSection(institution=institution, role=role, report=report)
+    # A draft or returned report is the institution's work in progress: not printed.
+    if report is not None and report.status not in RECEIVED:
+        report = None
     sections = {s.area_id: s for s in report.sections.all()} if report else {}
     progress_rows = {p.project_id: p for p in report.project_progress.all()} if report else {}
     values = {v.indicator_id: v for v in report.indicator_values.all()} if report else {}
@@ -338,7 +345,13 @@ def _member_section(
             area = indicator.project.area.name if indicator.project else _("结对指标")
             by_area[area].append(result.ratio)
             expected_by_area[area].append(result.expected)
-        summable = indicator.aggregation == Aggregation.SUM
+        # Counts that add up (a sum, upwards, from zero) merge across projects; any other
+        # indicator keeps its own row and the progress rules of projects/progress.py.
+        summable = (
+            indicator.aggregation == Aggregation.SUM
+            and indicator.direction == Direction.INCREASE
+            and indicator.baseline is None
+        )
         key = (
             (indicator.template_id or (indicator.name, indicator.unit))
             if summable
@@ -354,12 +367,13 @@ def _member_section(
                     target=target,
                     actual=result.actual if result else None,
                     this_period=this_period,
-                    percent=None,
-                    expected=None,
-                    behind=False,
+                    percent=result.percent if result else None,
+                    expected=round(result.expected * 100) if result else None,
+                    behind=bool(result and result.behind),
                 ),
                 Decimal(0),
                 True,  # every part has a target
+                0,  # parts
             ]
         else:
             row = grouped[key][0]
@@ -367,17 +381,21 @@ def _member_section(
             row.actual = _add(row.actual, result.actual if result else None)
             row.this_period = _add(row.this_period, this_period)
         grouped[key][0].owners.append(owner)
+        grouped[key][3] += 1
         if target is None or result is None:
             grouped[key][2] = False
         else:
             grouped[key][1] += target * Decimal(result.expected)
-    for row, expected_weight, complete in grouped.values():
-        if complete and row.target:
-            ratio = float((row.actual or 0) / row.target)
-            expected = float(expected_weight / row.target)
-            row.percent = round(ratio * 100)
-            row.expected = round(expected * 100)
-            row.behind = ratio < 1 and ratio < expected
+    for row, expected_weight, complete, parts in grouped.values():
+        if parts > 1:  # summed: attainment of the summed target, by the same straight line
+            row.percent = row.expected = None
+            row.behind = False
+            if complete and row.target:
+                ratio = float((row.actual or 0) / row.target)
+                expected = float(expected_weight / row.target)
+                row.percent = round(ratio * 100)
+                row.expected = round(expected * 100)
+                row.behind = ratio < 1 and ratio < expected
         section.indicators.append(row)
     if by_area:
         bars = [

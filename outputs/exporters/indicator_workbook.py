@@ -1,7 +1,6 @@
 """指标数据表 — one row per institution × indicator × reporting period, for a consortium or a
 province, written in openpyxl's write-only mode (constant memory whatever the row count)."""
 
-import io
 from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
@@ -22,6 +21,7 @@ from accounts.selectors import (
     oversees_region,
     programmes_visible_to,
     provinces_overseen_by,
+    reports_visible_to,
 )
 from outputs.exporters.base import (
     XLSX,
@@ -32,7 +32,7 @@ from outputs.exporters.base import (
     param_pk,
     register,
 )
-from outputs.xlsx import is_formula_like, write_only_cell
+from outputs.xlsx import is_formula_like, workbook_bytes, write_only_cell
 from outputs.xlsx_stream import write_table
 from pairings.choices import MemberRole
 from pairings.models import Consortium, Membership, Pairing
@@ -42,6 +42,7 @@ from projects.models.indicators import target_on
 from projects.progress import sums_by_period
 from projects.selectors import period_values_of
 from reports.models import IndicatorValue, ReportingPeriod
+from reports.selectors import RECEIVED
 from schools.models import Institution, Region
 
 HEADERS = [
@@ -132,7 +133,9 @@ def workbook_rows(
     periods = list(ReportingPeriod.objects.filter(programme=programme).order_by("starts_on"))
     # What the quarterly reports say, by (institution, indicator) → period → value.
     reported: dict[tuple[int, int], dict[int, Decimal | None]] = defaultdict(dict)
+    # Only reports the user may read, and only once submitted (a draft is not a figure yet).
     for institution, period, indicator_pk, value in IndicatorValue.objects.filter(
+        report__in=reports_visible_to(user).filter(status__in=RECEIVED).values("pk"),
         report__period__programme=programme,
         report__institution__in=list(institutions),
         value__isnull=False,
@@ -227,9 +230,7 @@ def indicator_workbook_openpyxl(total: int, rows: Iterator[list[Any]]) -> bytes:
     )
     for row in rows:
         sheet.append([write_only_cell(sheet, v) if is_formula_like(v) else v for v in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 @register

@@ -2,7 +2,6 @@
 annex 3), in its exact layout: title, the department and filler line, the two-row header
 序号 / 推荐学校 / 所在地 (地、市、州、盟 · 欠发达县) / 联系人 / 联系方式, and the footnote."""
 
-import io
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +23,7 @@ from outputs.exporters.base import (
     param_pk,
     register,
 )
-from outputs.xlsx import put
+from outputs.xlsx import put, workbook_bytes
 from pairings.choices import MemberRole, PairingKind
 from pairings.models import Membership, Pairing
 from programmes.models import Programme
@@ -221,9 +220,7 @@ def summary_table_workbook(
     sheet.print_options.horizontalCentered = True
     sheet.page_margins = PageMargins(left=0.6, right=0.6, top=0.8, bottom=0.8)
     sheet.oddFooter.center.text = "&P / &N"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 @register

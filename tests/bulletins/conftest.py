@@ -2,7 +2,6 @@
 supports 阜阳师范大学; 安徽省教育厅 edits its bulletin) and one of 广东 (广东省教育厅 edits)."""
 
 import datetime as dt
-import subprocess
 
 import pytest
 
@@ -14,20 +13,6 @@ from programmes.models import Programme, ProgrammeLevel
 from schools.models import InstitutionKind
 from tests.factories import InstitutionFactory, ProgrammeFactory
 from tests.world import World
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-def pdf_text(data: bytes, tmp_path) -> str:
-    path = tmp_path / "bulletin.pdf"
-    path.write_bytes(data)
-    return subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
-    ).stdout
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ from django.urls import reverse
 
 from outputs.exporters import exporter_for
 from outputs.models import JobStatus, OutputJob
-from tests.bulletins.conftest import make_issue, pdf_text
+from tests.bulletins.conftest import make_issue
+from tests.pdf import pdf_text
 from tests.world import World
 
 pytestmark = pytest.mark.django_db

@@ -1,5 +1,4 @@
 import datetime as dt
-import subprocess
 from decimal import Decimal
 
 import pytest
@@ -12,21 +11,6 @@ from tests.projects.helpers import areas, make_activity, make_project
 from tests.reports.conftest import make_period
 from tests.reports.helpers import fill
 from tests.world import World
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-def pdf_text(data: bytes, tmp_path) -> str:
-    """The text of a PDF as poppler's pdftotext reads it (layout kept)."""
-    path = tmp_path / "out.pdf"
-    path.write_bytes(data)
-    return subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
-    ).stdout
 
 
 @pytest.fixture

@@ -416,3 +416,16 @@ def test_the_form_through_the_job_pages(
         "“安徽省教育厅”不在“协同提质计划 · 2024年第1季度”的报送单位之列。"
     ]
     assert OutputJob.objects.count() == 1
+
+
+def test_a_zip_bomb_is_refused_before_parsing(client, world: World, period) -> None:
+    client.force_login(world.users["fynu_contact"])
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (60 * 1024 * 1024))
+    assert len(bomb.getvalue()) < 1024 * 1024  # a small upload…
+    response = upload(
+        client, period, world.fynu, SimpleUploadedFile("填报表.xlsx", bomb.getvalue())
+    )
+    assert response.context["errors"] == ["文件解压后超过 50 MB，不是本系统的离线填报表。"]

@@ -36,7 +36,7 @@ from projects.models import Indicator, Project, ResponsibleUnit
 from reports.models import ReportingPeriod
 from tests.bulletins.conftest import make_issue
 from tests.factories import ProgrammeFactory
-from tests.outputs.conftest import pdf_text
+from tests.pdf import pdf_text
 from tests.world import World
 
 pytestmark = [

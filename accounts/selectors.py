@@ -155,6 +155,14 @@ def programmes_visible_to(user: User) -> QuerySet[Programme]:
     )
 
 
+def consortia_coordinated_by(user: User) -> QuerySet[Consortium]:
+    """The consortia whose office the user is (all of them for administrators)."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return Consortium.objects.all()
+    return Consortium.objects.filter(pk__in=scope.coordinated)
+
+
 def can_coordinate(user: User, consortium: Consortium) -> bool:
     scope = scope_of(user)
     return scope.is_admin or consortium.pk in scope.coordinated

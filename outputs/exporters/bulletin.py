@@ -10,7 +10,15 @@ from django.utils.translation import gettext_lazy as _l
 from accounts.selectors import User, bulletin_issues_visible_to, can_see_bulletin_issue
 from bulletins.models import BulletinIssue
 from bulletins.selectors import issue_sections
-from outputs.exporters.base import PDF, Exporter, ExportForm, Output, ProgressCallback, register
+from outputs.exporters.base import (
+    PDF,
+    Exporter,
+    ExportForm,
+    Output,
+    ProgressCallback,
+    param_pk,
+    register,
+)
 from outputs.pdf import render_pdf
 
 
@@ -27,10 +35,7 @@ class BulletinForm(ExportForm):
 
 
 def _issue(params: dict[str, Any]) -> BulletinIssue | None:
-    try:
-        pk = int(params.get("issue"))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
+    pk = param_pk(params, "issue")
     return BulletinIssue.objects.select_related("programme").filter(pk=pk).first()
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from accounts.selectors import User, can_coordinate, consortia_visible_to, scope_of
+from accounts.selectors import User, can_coordinate, consortia_coordinated_by
 from outputs.charts import Bar, bar_chart
 from outputs.exporters.base import (
     PDF,
@@ -37,12 +37,6 @@ from reports.selectors import RECEIVED
 from schools.models import Institution
 
 
-def _coordinated(user: User) -> Any:
-    scope = scope_of(user)
-    consortia = consortia_visible_to(user)
-    return consortia if scope.is_admin else consortia.filter(pk__in=scope.coordinated)
-
-
 class SummaryForm(ExportForm):
     consortium = forms.ModelChoiceField(label=_l("组团"), queryset=Consortium.objects.none())
     period = forms.ModelChoiceField(label=_l("报送期"), queryset=ReportingPeriod.objects.none())
@@ -55,7 +49,7 @@ class SummaryForm(ExportForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        consortia = _coordinated(self.user).select_related("programme").order_by("name")
+        consortia = consortia_coordinated_by(self.user).select_related("programme").order_by("name")
         self.limit("consortium", consortia)
         self.limit(
             "period",

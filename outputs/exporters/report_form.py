@@ -29,7 +29,15 @@ from accounts.selectors import (
     reports_visible_to,
     scope_of,
 )
-from outputs.exporters.base import XLSX, Exporter, ExportForm, Output, ProgressCallback, register
+from outputs.exporters.base import (
+    XLSX,
+    Exporter,
+    ExportForm,
+    Output,
+    ProgressCallback,
+    param_pk,
+    register,
+)
 from outputs.xlsx import put
 from programmes.models import ContentArea
 from reports import offline
@@ -103,10 +111,7 @@ class ReportFormExporter(Exporter):
     @classmethod
     def allowed(cls, user: User, params: dict[str, Any]) -> bool:
         """Who may fill the institution's report, or read it (then the form is for reading)."""
-        try:
-            period_pk, institution_pk = int(params["period"]), int(params["institution"])
-        except (KeyError, TypeError, ValueError):
-            return False
+        period_pk, institution_pk = param_pk(params, "period"), param_pk(params, "institution")
         period = ReportingPeriod.objects.filter(
             pk=period_pk, programme__in=programmes_visible_to(user).values("pk")
         ).first()

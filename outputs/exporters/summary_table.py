@@ -98,24 +98,23 @@ def rows_for(programme: Programme, province: Region) -> list[Row]:
         .prefetch_related("contacts")
         .order_by("region__code", "name")
     )
-    counties_of: dict[int, str] = {}
+    # The province's underdeveloped counties, by prefecture (one query).
+    counties_of: dict[int | None, list[str]] = {}
+    for county in Region.objects.filter(code__startswith=province.code, level="county").order_by(
+        "code"
+    ):
+        if county.is_underdeveloped_county:
+            counties_of.setdefault(county.parent_id, []).append(county.name)
     rows = []
     for college in colleges:
         prefecture = _prefecture(college.region)
-        if prefecture is not None and prefecture.pk not in counties_of:
-            counties = Region.objects.filter(
-                code__startswith=prefecture.code, level="county"
-            ).order_by("code")
-            counties_of[prefecture.pk] = "、".join(
-                c.name for c in counties if c.is_underdeveloped_county
-            )
         contacts = list(college.contacts.all())
         contact = contacts[0] if contacts else None
         rows.append(
             Row(
                 school=college.name,
                 prefecture=prefecture.name if prefecture else "",
-                counties=counties_of.get(prefecture.pk, "") if prefecture else "",
+                counties="、".join(counties_of.get(prefecture.pk, [])) if prefecture else "",
                 contact=contact.name if contact else "",
                 phone=contact.phone if contact else "",
             )

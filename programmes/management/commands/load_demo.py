@@ -3,7 +3,7 @@
 import time
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 
 from bulletins.demo import build_bulletins
 from programmes.demo import guangdong, seeds, users
@@ -11,6 +11,15 @@ from programmes.demo.regions import clear_cache
 from projects.demo import build_work
 from reports.demo import build_reports
 from schools.services import regions_load_country
+
+
+def _analyze() -> None:
+    """Refresh PostgreSQL's statistics after the bulk load (autovacuum has not seen the new
+    rows yet): without them the planner takes the thousands of regions, institutions and
+    pairings for empty tables and the scoping subqueries run for minutes."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 class Command(BaseCommand):
@@ -33,6 +42,7 @@ class Command(BaseCommand):
                     f"{programme.short_name}：{programme.pairings.count()} 对结对，"
                     f"{programme.consortia.count()} 个组团。"
                 )
+            _analyze()
             users.build_users()
             build_work()
             build_reports()

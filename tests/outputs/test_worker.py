@@ -175,19 +175,33 @@ class Worker:
                 self.kill()
 
 
+def _use_broker(**conf: object) -> dict:
+    """Point the Celery app of this process at another broker; returns what it replaced.
+    The connection and producer pools are dropped, since they remember the old broker."""
+    saved = {key: app.conf[key] for key in conf}
+    app.conf.update(conf)
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
+    app.amqp._producer_pool = None
+    return saved
+
+
 @pytest.fixture(scope="module")
 def worker(broker, shared_media, tmp_path_factory, django_db_setup, django_db_blocker):
     """The web process sends to the broker instead of running tasks in-process."""
-    saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
-    app.conf.update(task_always_eager=False, broker_url=broker)
+    saved = _use_broker(
+        task_always_eager=False,
+        broker_url=broker,
+        broker_read_url=broker,
+        broker_write_url=broker,
+    )
     log = tmp_path_factory.mktemp("worker") / "worker.log"
     running = Worker(broker, shared_media, log, django_db_setup)
     running.start()
     yield running
     running.stop()
-    app.conf.update(saved)
-    app.pool.force_close_all()
-    app._pool = None
+    _use_broker(**saved)
 
 
 def _wait(job_pk: int, until: set[str], seconds: float = 90) -> OutputJob:

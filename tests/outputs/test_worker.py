@@ -153,12 +153,16 @@ class Worker:
             start_new_session=True,  # its own process group: killed as a whole
         )
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                pytest.fail(f"celery worker exited:\n{self.log.read_text()[-3000:]}")
-            if app.control.ping(destination=[name], timeout=0.5):
-                return
-        pytest.fail(f"celery worker not ready:\n{self.log.read_text()[-3000:]}")
+        try:
+            while time.monotonic() < deadline:
+                if self.process.poll() is not None:
+                    pytest.fail(f"celery worker exited:\n{self.log.read_text()[-3000:]}")
+                if app.control.ping(destination=[name], timeout=0.5):
+                    return
+            pytest.fail(f"celery worker not ready:\n{self.log.read_text()[-3000:]}")
+        except BaseException:
+            self.kill()  # never leave a worker behind when the fixture cannot start
+            raise
 
     def kill(self) -> None:
         """SIGKILL to the worker and its pool: no chance to clean up, as in a crash."""
@@ -198,10 +202,12 @@ def worker(broker, shared_media, tmp_path_factory, django_db_setup, django_db_bl
     )
     log = tmp_path_factory.mktemp("worker") / "worker.log"
     running = Worker(broker, shared_media, log, django_db_setup)
-    running.start()
-    yield running
-    running.stop()
-    _use_broker(**saved)
+    try:
+        running.start()
+        yield running
+    finally:
+        running.stop()
+        _use_broker(**saved)
 
 
 def _wait(job_pk: int, until: set[str], seconds: float = 90) -> OutputJob:

@@ -18,7 +18,6 @@ from accounts.models import Affiliation, Role
 from accounts.permissions import ACT, COORDINATE, OVERSEE, REVIEW
 from bulletins.models import BulletinIssue, IssueStatus, NewsItem
 from outputs.models import OutputJob
-from pairings.choices import MemberRole
 from pairings.models import Consortium, Membership, Pairing, PairingQuerySet
 from programmes.models import Programme
 from projects.models import (
@@ -96,9 +95,7 @@ def _member_consortia(scope: Scope) -> QuerySet:
     """Consortia the user belongs to: coordinated, or with one of their institutions as a
     university or college member. A provincial department's seat at the joint meeting does
     not widen its province scope to the other members."""
-    memberships = Membership.objects.filter(institution__in=scope.acting_for).exclude(
-        role=MemberRole.PROVINCIAL_DEPARTMENT
-    )
+    memberships = Membership.objects.filter(institution__in=scope.acting_for).working()
     return Consortium.objects.filter(
         Q(pk__in=scope.coordinated) | Q(pk__in=memberships.values("consortium"))
     ).values("pk")

@@ -87,6 +87,13 @@ class Consortium(models.Model):
         return f"1+{counts[MemberRole.SUPPORTING]}+{counts[MemberRole.SUPPORTED]}"
 
 
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def working(self) -> "MembershipQuerySet":
+        """The universities and colleges that do the work and report on it — not a provincial
+        department's seat at the joint meeting."""
+        return self.exclude(role=MemberRole.PROVINCIAL_DEPARTMENT)
+
+
 class Membership(models.Model):
     """组团成员 — an institution's role in a consortium; one institution may hold two roles."""
 
@@ -102,6 +109,8 @@ class Membership(models.Model):
     role = models.CharField(_("角色"), max_length=32, choices=MemberRole.choices)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
     history = HistoricalRecords(verbose_name=_("成员变更记录"))
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("组团成员")

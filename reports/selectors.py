@@ -17,7 +17,6 @@ from accounts.selectors import (
     reviewable_reports,
     scope_of,
 )
-from pairings.choices import MemberRole
 from pairings.models import Membership, Pairing
 from programmes.models import Programme
 from projects.models import Indicator, Project, ResponsibleUnit
@@ -38,7 +37,7 @@ def expected_reporters(programme: Programme, period: ReportingPeriod) -> QuerySe
 def consortium_for(programme: Programme, institution: Institution) -> int | None:
     membership = (
         Membership.objects.filter(consortium__programme=programme, institution=institution)
-        .exclude(role=MemberRole.PROVINCIAL_DEPARTMENT)
+        .working()
         .order_by("consortium_id")
         .first()
     )
@@ -173,7 +172,7 @@ def _reporters_by_period(
     number of periods)."""
     members = set(
         Membership.objects.filter(consortium__programme=programme)
-        .exclude(role=MemberRole.PROVINCIAL_DEPARTMENT)
+        .working()
         .values_list("institution", flat=True)
     )
     pairings = []
@@ -238,7 +237,7 @@ def completeness(*, user: User, programme: Programme, period_pk: int | None) -> 
     member_of: dict[int, int] = {}
     for membership in (
         Membership.objects.filter(consortium__programme=programme, institution__in=visible)
-        .exclude(role=MemberRole.PROVINCIAL_DEPARTMENT)
+        .working()
         .select_related("consortium")
     ):
         consortia[membership.consortium_id] = membership.consortium.name

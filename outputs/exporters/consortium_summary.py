@@ -31,6 +31,7 @@ from pairings.models import Consortium, Membership, Pairing
 from programmes.models import ContentArea
 from projects.choices import Aggregation, Direction
 from projects.models import Indicator, Milestone, Project, ResponsibleUnit
+from projects.progress import Progress
 from projects.selectors import indicators_ready_for
 from reports.models import QuarterlyReport, ReportingPeriod
 from reports.selectors import RECEIVED
@@ -102,6 +103,58 @@ class IndicatorRow:
 
 def _add(a: Decimal | None, b: Decimal | None) -> Decimal | None:
     return b if a is None else a if b is None else a + b
+
+
+@dataclass(frozen=True)
+class Part:
+    """One indicator's figures for the quarter, before rows are merged."""
+
+    indicator: Indicator
+    result: Progress | None
+    this_period: Decimal | None
+    owner: str
+
+
+def _indicator_row(parts: list[Part]) -> IndicatorRow:
+    """One row: a single indicator keeps its own progress (baseline, direction); several
+    summed ones are measured against the summed target, on the straight line weighted by
+    each part's target."""
+    first = parts[0]
+    row = IndicatorRow(
+        name=first.indicator.name,
+        unit=first.indicator.unit,
+        owners=[p.owner for p in parts],
+        target=None,
+        actual=None,
+        this_period=None,
+        percent=None,
+        expected=None,
+        behind=False,
+    )
+    for part in parts:
+        row.target = _add(row.target, part.result.target if part.result else None)
+        row.actual = _add(row.actual, part.result.actual if part.result else None)
+        row.this_period = _add(row.this_period, part.this_period)
+    if len(parts) == 1:
+        result = first.result
+        if result is not None:
+            row.percent, row.behind = result.percent, result.behind
+            row.expected = round(result.expected * 100)
+        return row
+    if row.target and all(p.result and p.result.target is not None for p in parts):
+        weighted = sum(
+            (
+                p.result.target * Decimal(p.result.expected)
+                for p in parts
+                if p.result and p.result.target
+            ),
+            Decimal(0),
+        )
+        ratio = float((row.actual or 0) / row.target)
+        expected = float(weighted / row.target)
+        row.percent, row.expected = round(ratio * 100), round(expected * 100)
+        row.behind = ratio < 1 and ratio < expected
+    return row
 
 
 @dataclass
@@ -193,7 +246,7 @@ def summary_build(
     members_roles: dict[Institution, list[str]] = {}
     for membership in (
         Membership.objects.filter(consortium=consortium)
-        .exclude(role=MemberRole.PROVINCIAL_DEPARTMENT)
+        .working()
         .select_related("institution__region")
         .order_by("order", "pk")
     ):
@@ -319,8 +372,7 @@ def _member_section(
     project_rows = {row.project.pk: row for row in section.projects}
     by_area: dict[str, list[float]] = defaultdict(list)
     expected_by_area: dict[str, list[float]] = defaultdict(list)
-    # key → [row, Σ target × expected share] to weigh “where it should be” by target size
-    grouped: dict[Any, list[Any]] = {}
+    grouped: dict[Any, list[Part]] = defaultdict(list)
     for indicator in indicators:
         result = indicator.progress(today=period.ends_on)
         value = values.get(indicator.pk)
@@ -351,46 +403,8 @@ def _member_section(
             if summable
             else ("one", indicator.pk)
         )
-        target = result.target if result else None
-        if key not in grouped:
-            grouped[key] = [
-                IndicatorRow(
-                    name=indicator.name,
-                    unit=indicator.unit,
-                    owners=[],
-                    target=target,
-                    actual=result.actual if result else None,
-                    this_period=this_period,
-                    percent=result.percent if result else None,
-                    expected=round(result.expected * 100) if result else None,
-                    behind=bool(result and result.behind),
-                ),
-                Decimal(0),
-                True,  # every part has a target
-                0,  # parts
-            ]
-        else:
-            row = grouped[key][0]
-            row.target = _add(row.target, target)
-            row.actual = _add(row.actual, result.actual if result else None)
-            row.this_period = _add(row.this_period, this_period)
-        grouped[key][0].owners.append(owner)
-        grouped[key][3] += 1
-        if target is None or result is None:
-            grouped[key][2] = False
-        else:
-            grouped[key][1] += target * Decimal(result.expected)
-    for row, expected_weight, complete, parts in grouped.values():
-        if parts > 1:  # summed: attainment of the summed target, by the same straight line
-            row.percent = row.expected = None
-            row.behind = False
-            if complete and row.target:
-                ratio = float((row.actual or 0) / row.target)
-                expected = float(expected_weight / row.target)
-                row.percent = round(ratio * 100)
-                row.expected = round(expected * 100)
-                row.behind = ratio < 1 and ratio < expected
-        section.indicators.append(row)
+        grouped[key].append(Part(indicator, result, this_period, owner))
+    section.indicators = [_indicator_row(parts) for parts in grouped.values()]
     if by_area:
         bars = [
             Bar(

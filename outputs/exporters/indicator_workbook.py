@@ -34,7 +34,6 @@ from outputs.exporters.base import (
 )
 from outputs.xlsx import is_formula_like, workbook_bytes, write_only_cell
 from outputs.xlsx_stream import write_table
-from pairings.choices import MemberRole
 from pairings.models import Consortium, Membership, Pairing
 from programmes.models import Programme
 from projects.models import Indicator, ResponsibleUnit
@@ -93,7 +92,7 @@ def _institutions(params: dict[str, Any]) -> Any:
     if params.get("consortium"):
         return Institution.objects.filter(
             pk__in=Membership.objects.filter(consortium=params["consortium"])
-            .exclude(role=MemberRole.PROVINCIAL_DEPARTMENT)
+            .working()
             .values("institution")
         )
     province = Region.objects.get(pk=params["province"])

@@ -10,16 +10,17 @@ from functools import reduce
 from operator import or_
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, PermissionsMixin
 from django.db.models import Q, QuerySet
 from guardian.shortcuts import get_objects_for_user
 
 from accounts.models import Affiliation, Role
 from accounts.permissions import ACT, COORDINATE, OVERSEE, REVIEW
 from bulletins.models import BulletinIssue, IssueStatus, NewsItem
+from imports.models import ImportBatch
 from outputs.models import OutputJob
 from pairings.models import Consortium, Membership, Pairing, PairingQuerySet
-from programmes.models import Programme
+from programmes.models import Application, Programme
 from projects.models import (
     Activity,
     Indicator,
@@ -450,6 +451,42 @@ def output_jobs_visible_to(user: User) -> QuerySet[OutputJob]:
     if not user.is_authenticated:
         return OutputJob.objects.none()
     return OutputJob.objects.filter(requested_by_id=user.pk)
+
+
+# Imports (imports app) and applications (programmes app).
+
+
+def can_import(user: User) -> bool:
+    """Bulk imports rewrite institutions, regions and pairings across provinces, so they are
+    for administrators: superusers and holders of the global imports.run_import permission."""
+    return (
+        isinstance(user, PermissionsMixin)
+        and user.is_active
+        and user.has_perm("imports.run_import")
+    )
+
+
+def import_batches_visible_to(user: User) -> QuerySet[ImportBatch]:
+    """Importers see every import (they share the work of a round); nobody else any."""
+    if not can_import(user):
+        return ImportBatch.objects.none()
+    return ImportBatch.objects.all()
+
+
+def applications_visible_to(user: User) -> QuerySet[Application]:
+    """Importers see every application; a provincial department those of its province; a
+    college the ones it made."""
+    scope = scope_of(user)
+    if scope.is_admin or can_import(user):
+        return Application.objects.all()
+    return Application.objects.filter(
+        Q(institution__in=scope.acting_for) | _within("province", scope.provinces)
+    )
+
+
+def can_decide_application(user: User) -> bool:
+    """Moving applications through review and selection is the ministry's: importers."""
+    return can_import(user)
 
 
 # Bulletins (bulletins app).

@@ -1,8 +1,10 @@
 """Helpers shared by the apps' services."""
 
+import time
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 
 
 def get_or_create_validated[M: models.Model](
@@ -17,3 +19,21 @@ def get_or_create_validated[M: models.Model](
     instance.full_clean()
     instance.save()
     return instance
+
+
+class ProgressWriter:
+    """progress(done, total, stage) for long jobs: writes percent, stage and a heartbeat to the
+    row(s) of `rows` at every new stage, otherwise at most every half second."""
+
+    def __init__(self, rows: models.QuerySet) -> None:
+        self.rows = rows
+        self.last = 0.0
+        self.stage = ""
+
+    def __call__(self, done: int, total: int, stage: str = "") -> None:
+        now = time.monotonic()
+        if now - self.last < 0.5 and stage == self.stage:
+            return
+        self.last, self.stage = now, stage
+        percent = min(99, int(done * 100 / total)) if total else 0
+        self.rows.update(progress=percent, stage=stage[:200], heartbeat_at=timezone.now())

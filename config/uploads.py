@@ -16,6 +16,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 OLE = bytes.fromhex("D0CF11E0A1B11AE1")  # legacy .doc / .xls / .ppt
 
 # extension → (content type, how the file starts or which member its zip must hold)

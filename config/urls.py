@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("outputs.urls")),
     path("", include("bulletins.urls")),
+    path("", include("imports.urls")),
     path("", include("accounts.urls")),
     path("", include("schools.urls")),
 ]

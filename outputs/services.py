@@ -6,7 +6,6 @@ Django and can be called and tested without a broker.
 
 import datetime as dt
 import logging
-import time
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.services import ProgressWriter
 from outputs.exporters import exporter_for
 from outputs.exporters.base import Exporter
 from outputs.models import FINISHED, JobStatus, OutputJob
@@ -52,25 +52,6 @@ def job_enqueue(job: OutputJob) -> None:
         job_fail(job.pk, _("暂时无法连接后台处理服务，任务未能开始，请稍后重新生成。"))
 
 
-class _Progress:
-    """Writes progress to the row: at every new stage, otherwise at most every half second."""
-
-    def __init__(self, job_pk: int) -> None:
-        self.job_pk = job_pk
-        self.last = 0.0
-        self.stage = ""
-
-    def __call__(self, done: int, total: int, stage: str = "") -> None:
-        now = time.monotonic()
-        if now - self.last < 0.5 and stage == self.stage:
-            return
-        self.last, self.stage = now, stage
-        percent = min(99, int(done * 100 / total)) if total else 0
-        OutputJob.objects.filter(pk=self.job_pk, status=JobStatus.RUNNING).update(
-            progress=percent, stage=stage[:200], heartbeat_at=timezone.now()
-        )
-
-
 def job_start(job_pk: int) -> OutputJob | None:
     """Mark the job running; None when it is already finished (a redelivered message)."""
     with transaction.atomic():
@@ -99,7 +80,9 @@ def job_run(job_pk: int) -> OutputJob | None:
     if job is None:
         return None
     exporter: Exporter = exporter_for(job.kind)(job.params, user=job.requested_by)
-    output = exporter.run(_Progress(job.pk))
+    output = exporter.run(
+        ProgressWriter(OutputJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING))
+    )
     now = timezone.now()
     job.file.save(output.filename, ContentFile(output.data), save=False)
     job.filename = output.filename

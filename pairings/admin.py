@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from import_export.admin import ExportMixin
 
 from pairings.models import Consortium, Membership, Pairing
+from pairings.resources import PairingResource
 from pairings.rules import MemberSpec
 
 
@@ -44,7 +46,9 @@ class ConsortiumAdmin(admin.ModelAdmin):
 
 
 @admin.register(Pairing)
-class PairingAdmin(admin.ModelAdmin):
+class PairingAdmin(ExportMixin, admin.ModelAdmin):
+    # Export only: imports go through the checked, previewed path of the imports app.
+    resource_classes = [PairingResource]
     list_display = ["supporter", "supported", "kind", "programme", "phase", "status", "is_demo"]
     list_filter = ["programme", "kind", "phase", "status", "is_demo"]
     search_fields = ["supporter__name", "supported__name", "note"]

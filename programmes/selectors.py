@@ -1,17 +1,20 @@
-"""Reads for programmes; everything is scoped by accounts.selectors."""
+"""Reads for programmes and applications; everything is scoped by accounts.selectors."""
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from accounts.selectors import (
     User,
+    applications_visible_to,
     consortia_visible_to,
     pairings_visible_to,
     programmes_visible_to,
 )
-from pairings.models import Consortium, Pairing
-from programmes.models import Programme
+from pairings.choices import MemberRole
+from pairings.models import Consortium, Membership, Pairing
+from programmes.models import Application, ApplicationEvent, Phase, Programme
+from schools.models import Region
 
 
 def _count(queryset: QuerySet) -> Coalesce:
@@ -72,4 +75,103 @@ def programme_consortia(*, user: User, programme: Programme) -> QuerySet[Consort
         .filter(programme=programme)
         .select_related("lead")
         .prefetch_related("memberships")
+    )
+
+
+# Applications (申报)
+
+
+def _supported_in(field: str) -> Subquery:
+    """The consortium (by `field`) in which the application's college is a 重点支持院校."""
+    memberships = Membership.objects.filter(
+        institution=OuterRef("institution"),
+        consortium__programme=OuterRef("programme"),
+        role=MemberRole.SUPPORTED,
+    ).order_by("consortium__name")
+    return Subquery(memberships.values(field)[:1])
+
+
+def application_list(
+    *,
+    user: User,
+    programme: Programme | None = None,
+    phase: Phase | None = None,
+    province: Region | None = None,
+    status: str = "",
+) -> QuerySet[Application]:
+    """Visible applications with what the list shows, in one query whatever their number."""
+    applications = applications_visible_to(user)
+    if programme is not None:
+        applications = applications.filter(programme=programme)
+    if phase is not None:
+        applications = applications.filter(phase=phase)
+    if province is not None:
+        applications = applications.filter(province=province)
+    if status:
+        applications = applications.filter(status=status)
+    return applications.select_related(
+        "programme", "phase", "institution", "province", "prefecture", "document"
+    ).annotate(
+        consortium_id=_supported_in("consortium"),
+        consortium_name=_supported_in("consortium__name"),
+    )
+
+
+def application_filter_choices(*, user: User) -> dict[str, QuerySet]:
+    """The programmes, rounds and provinces the visible applications belong to."""
+    visible = applications_visible_to(user)
+    return {
+        "programmes": Programme.objects.filter(pk__in=visible.values("programme")).order_by("name"),
+        "phases": Phase.objects.filter(pk__in=visible.values("phase"))
+        .select_related("programme")
+        .order_by("programme__name", "number"),
+        "provinces": Region.objects.filter(pk__in=visible.values("province")).order_by("code"),
+    }
+
+
+def application_get(*, user: User, pk: int) -> Application:
+    """One visible application with its 申报书 and history (404 for the others)."""
+    return get_object_or_404(
+        applications_visible_to(user)
+        .select_related(
+            "programme",
+            "phase",
+            "institution__region",
+            "province",
+            "prefecture",
+            "recommended_by",
+            "document",
+        )
+        .prefetch_related(
+            "underdeveloped_counties",
+            "document__teacher_counts",
+            "document__majors",
+            "document__years",
+            "document__measures",
+            Prefetch("events", queryset=ApplicationEvent.objects.select_related("by")),
+        ),
+        pk=pk,
+    )
+
+
+def application_consortium(*, application: Application) -> Consortium | None:
+    """The consortium of the programme in which the college is a 重点支持院校, if any."""
+    return (
+        Consortium.objects.filter(
+            programme=application.programme_id,
+            memberships__institution=application.institution_id,
+            memberships__role=MemberRole.SUPPORTED,
+        )
+        .order_by("name")
+        .first()
+    )
+
+
+def application_consortium_choices(*, user: User, application: Application) -> QuerySet[Consortium]:
+    """Consortia of the application's programme the user can see, for joining."""
+    return (
+        consortia_visible_to(user)
+        .filter(programme=application.programme_id)
+        .select_related("lead")
+        .order_by("name")
     )

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "guardian",
     "axes",
     "simple_history",
+    "import_export",
     "accounts",
     "schools",
     "programmes",
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "reports",
     "outputs",
     "bulletins",
+    "imports",
 ]
 
 MIDDLEWARE = [
@@ -138,6 +140,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Plan attachments (PDF / Word); checked in projects/uploads.py, served only through views.
 DOCUMENT_UPLOAD_MAX_BYTES = int(os.environ.get("DOCUMENT_UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
+# Spreadsheet imports (imports/): the file, what it may unzip to (a zip bomb is refused before
+# parsing), the rows a sheet may have, and up to how many data rows the check runs in the
+# request; larger files are checked and applied by a Celery job with progress.
+IMPORT_UPLOAD_MAX_BYTES = int(os.environ.get("IMPORT_UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
+IMPORT_UNZIPPED_MAX_BYTES = int(os.environ.get("IMPORT_UNZIPPED_MAX_BYTES", 200 * 1024 * 1024))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", 50_000))
+IMPORT_SYNC_MAX_ROWS = int(os.environ.get("IMPORT_SYNC_MAX_ROWS", 2_000))
+# django-import-export (admin exports): formula-looking text leaves as text.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 # Every script, style and font comes from our own static files (no CDN).
 SECURE_CSP = {
@@ -199,6 +210,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     "outputs-fail-stale": {"task": "outputs.tasks.outputs_fail_stale", "schedule": 5 * 60},
     "outputs-expire": {"task": "outputs.tasks.outputs_expire", "schedule": 60 * 60},
+    "imports-fail-stale": {"task": "imports.tasks.imports_fail_stale", "schedule": 5 * 60},
 }
 # Output jobs (outputs/): PDFs go to their own queue so a long one never holds up the rest.
 CELERY_TASK_DEFAULT_QUEUE = "celery"

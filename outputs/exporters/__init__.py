@@ -9,5 +9,6 @@ from outputs.exporters import (  # noqa: F401
     consortium_summary,
     indicator_workbook,
     report_form,
+    round_setup,
     summary_table,
 )

@@ -1,5 +1,6 @@
 """汇总表 — the ministry's summary table of a province's key supported colleges (seed 001,
-annex 3), in its exact layout: title, the department and filler line, the two-row header
+annex 3): the province's applications, then the colleges already in the programme, in its
+exact layout: title, the department and filler line, the two-row header
 序号 / 推荐学校 / 所在地 (地、市、州、盟 · 欠发达县) / 联系人 / 联系方式, and the footnote."""
 
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from outputs.exporters.base import (
 from outputs.xlsx import put, workbook_bytes
 from pairings.choices import MemberRole, PairingKind
 from pairings.models import Membership, Pairing
-from programmes.models import Programme
+from programmes.models import Application, ApplicationStatus, Programme
 from schools.models import Institution, InstitutionKind, Region
 
 COLUMNS = 6  # A–F
@@ -106,7 +107,30 @@ def rows_for(programme: Programme, province: Region) -> list[Row]:
         if county.is_underdeveloped_county:
             counties_of.setdefault(county.parent_id, []).append(county.name)
     rows = []
+    # Applications come first, as the province recommended them (序号, the counties it named,
+    # its contact); colleges in the programme without one follow.
+    applications = (
+        Application.objects.filter(programme=programme, province=province)
+        .exclude(status=ApplicationStatus.NOT_SELECTED)
+        .select_related("institution", "prefecture")
+        .prefetch_related("underdeveloped_counties")
+        .order_by("order", "id")
+    )
+    listed = set()
+    for application in applications:
+        listed.add(application.institution_id)
+        rows.append(
+            Row(
+                school=application.institution.name,
+                prefecture=application.prefecture.name if application.prefecture else "",
+                counties="、".join(c.name for c in application.underdeveloped_counties.all()),
+                contact=application.contact_name,
+                phone=application.contact_phone,
+            )
+        )
     for college in colleges:
+        if college.pk in listed:
+            continue
         prefecture = _prefecture(college.region)
         contacts = list(college.contacts.all())
         contact = contacts[0] if contacts else None

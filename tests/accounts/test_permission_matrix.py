@@ -29,6 +29,8 @@ PAGES: dict[str, Callable[[World], str]] = {
     "admin:pairings": lambda w: "/admin/pairings/pairing/",
     "people:bnu": lambda w: reverse("accounts:people", args=[w.consortium.pk]),
     "history:scnu": lambda w: reverse("accounts:history", args=[w.other_consortium.pk]),
+    "imports": lambda w: reverse("imports:list"),
+    "import:template": lambda w: reverse("imports:template", args=["round_setup"]),
 }
 
 OK, HIDDEN, ADMIN_LOGIN, FORBIDDEN = 200, 404, 302, 403
@@ -38,19 +40,20 @@ Y, N, L, F = OK, HIDDEN, ADMIN_LOGIN, FORBIDDEN
 # fynu_contact reads its consortium (so 青海师大, a fellow member) but nothing of the other one.
 # carol coordinates 华南师大组团 and is a contact at 四川师大, a BNU-consortium member.
 # People and history pages: 403 for who sees the consortium but does not coordinate it.
+# i, t: the imports page and an import template — importers only (403 for everyone else).
 # fmt: off
 MATRIX: dict[str, list[int]] = {
-    #                 progs nat bnu scnu fynu qhnu jiay insts regs gd admin adm:p people hist
-    "admin":           [Y,  Y,  Y,  Y,   Y,   Y,   Y,   Y,    Y,   Y,  Y,    Y,    Y,     Y],
-    "bnu_coordinator": [Y,  Y,  Y,  N,   Y,   Y,   N,   Y,    Y,   Y,  L,    L,    Y,     N],
-    "ahnu_contact":    [Y,  Y,  Y,  N,   Y,   Y,   N,   Y,    Y,   Y,  L,    L,    F,     N],
-    "fynu_contact":    [Y,  Y,  Y,  N,   Y,   Y,   N,   Y,    Y,   Y,  L,    L,    F,     N],
-    "fynu_info":       [Y,  Y,  Y,  N,   Y,   Y,   N,   Y,    Y,   Y,  L,    L,    F,     N],
-    "anhui_edu":       [Y,  Y,  Y,  N,   Y,   N,   N,   Y,    Y,   Y,  L,    L,    F,     N],
-    "guangdong_edu":   [Y,  Y,  N,  Y,   N,   N,   Y,   Y,    Y,   Y,  L,    L,    N,     F],
-    "bnu_expert":      [Y,  N,  N,  N,   N,   N,   N,   Y,    Y,   Y,  L,    L,    N,     N],
-    "carol":           [Y,  Y,  Y,  Y,   Y,   Y,   Y,   Y,    Y,   Y,  L,    L,    F,     Y],
-    "alice":           [Y,  N,  N,  N,   N,   N,   N,   Y,    Y,   Y,  L,    L,    N,     N],
+    #                 progs nat bnu scnu fynu qhnu jiay insts regs gd admin adm:p people hist i t
+    "admin":           [Y,  Y,  Y,  Y,   Y,   Y,   Y,   Y,    Y,   Y,  Y,    Y,    Y,     Y, Y, Y],
+    "bnu_coordinator": [Y,  Y,  Y,  N,   Y,   Y,   N,   Y,    Y,   Y,  L,    L,    Y,     N, F, F],
+    "ahnu_contact":    [Y,  Y,  Y,  N,   Y,   Y,   N,   Y,    Y,   Y,  L,    L,    F,     N, F, F],
+    "fynu_contact":    [Y,  Y,  Y,  N,   Y,   Y,   N,   Y,    Y,   Y,  L,    L,    F,     N, F, F],
+    "fynu_info":       [Y,  Y,  Y,  N,   Y,   Y,   N,   Y,    Y,   Y,  L,    L,    F,     N, F, F],
+    "anhui_edu":       [Y,  Y,  Y,  N,   Y,   N,   N,   Y,    Y,   Y,  L,    L,    F,     N, F, F],
+    "guangdong_edu":   [Y,  Y,  N,  Y,   N,   N,   Y,   Y,    Y,   Y,  L,    L,    N,     F, F, F],
+    "bnu_expert":      [Y,  N,  N,  N,   N,   N,   N,   Y,    Y,   Y,  L,    L,    N,     N, F, F],
+    "carol":           [Y,  Y,  Y,  Y,   Y,   Y,   Y,   Y,    Y,   Y,  L,    L,    F,     Y, F, F],
+    "alice":           [Y,  N,  N,  N,   N,   N,   N,   Y,    Y,   Y,  L,    L,    N,     N, F, F],
 }
 # fmt: on
 

@@ -17,6 +17,7 @@ def test_every_scheduled_task_is_registered() -> None:
         "reports.tasks.periods_create_ahead",
         "reports.tasks.reminders_send_daily",
         "outputs.tasks.outputs_fail_stale",
+        "imports.tasks.imports_fail_stale",
         "outputs.tasks.outputs_expire",
     }
     assert names <= set(app.tasks)

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
 from bulletins.demo import build_bulletins
-from programmes.demo import guangdong, seeds, users
+from programmes.demo import applications, guangdong, seeds, users
 from programmes.demo.regions import clear_cache
 from projects.demo import build_work
 from reports.demo import build_reports
@@ -44,6 +44,7 @@ class Command(BaseCommand):
                 )
             _analyze()
             users.build_users()
+            applications.build_applications()
             build_work()
             build_reports()
             build_bulletins()

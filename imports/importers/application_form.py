@@ -26,7 +26,7 @@ from accounts.selectors import User, can_import, programmes_visible_to
 from imports.importers.base import (
     Check,
     Importer,
-    ImportForm,
+    ProgrammeRoundForm,
     ProgressCallback,
     RowOutcome,
     RowStatus,
@@ -488,34 +488,14 @@ def _shown(value: Any, choices: type[models.TextChoices] | None = None) -> Any:
     return value
 
 
-class ApplicationFormImportForm(ImportForm):
-    programme = forms.ModelChoiceField(label=_l("计划"), queryset=Programme.objects.none())
-    phase = forms.ModelChoiceField(
-        label=_l("轮次 / 阶段"),
-        queryset=Phase.objects.none(),
-        required=False,
-        help_text=_l("申报属于某一轮次时选择，与导入汇总表时的选择一致。"),
-    )
+class ApplicationFormImportForm(ProgrammeRoundForm):
     file = forms.FileField(
         label=_l("申报书（Excel）"), help_text=_l("用本页提供的模板填写的 .xlsx 文件。")
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        programmes = programmes_visible_to(self.user).order_by("name")
-        self.fields["programme"].queryset = programmes  # type: ignore[attr-defined]
-        self.fields["phase"].queryset = (  # type: ignore[attr-defined]
-            Phase.objects.filter(programme__in=programmes)
-            .select_related("programme")
-            .order_by("programme__name", "number")
-        )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        programme, phase = data.get("programme"), data.get("phase")
-        if programme is not None and phase is not None and phase.programme_id != programme.pk:
-            self.add_error("phase", _("所选轮次不属于所选计划。"))
-        return data
+        self.fields["phase"].help_text = _l("申报属于某一轮次时选择，与导入汇总表时的选择一致。")
 
 
 @register

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import User
 from imports.workbook import Problem, Row, Table, Workbook
+from programmes.models import Phase, Programme
 
 # progress(done, total, stage)
 ProgressCallback = Callable[[int, int, str], None]
@@ -145,6 +146,31 @@ class ImportForm(forms.Form):
             for name, value in self.cleaned_data.items()
             if name != "file"
         }
+
+
+class ProgrammeRoundForm(ImportForm):
+    """The programme and (optional) round an import belongs to, and the file. Importers are
+    administrators working across programmes (accounts.selectors.can_import), so the choices
+    are not narrowed; subclasses set their own labels and help texts."""
+
+    programme = forms.ModelChoiceField(label=_("计划"), queryset=Programme.objects.all())
+    phase = forms.ModelChoiceField(
+        label=_("阶段 / 轮次"),
+        queryset=Phase.objects.select_related("programme").order_by("programme__name", "number"),
+        required=False,
+    )
+    file = forms.FileField(label=_("Excel 文件（.xlsx）"))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        programme, phase = cleaned.get("programme"), cleaned.get("phase")
+        if programme and phase and phase.programme_id != programme.pk:
+            self.add_error(
+                "phase",
+                _g("所选阶段 / 轮次“%(phase)s”不属于“%(programme)s”。")
+                % {"phase": phase.name, "programme": programme.name},
+            )
+        return cleaned
 
 
 class Importer:

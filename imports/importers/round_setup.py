@@ -18,7 +18,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.utils.translation import gettext as _
@@ -28,7 +27,7 @@ from accounts.selectors import User, can_import
 from imports.importers.base import (
     Check,
     Importer,
-    ImportForm,
+    ProgrammeRoundForm,
     ProgressCallback,
     RowOutcome,
     RowStatus,
@@ -65,24 +64,11 @@ from programmes.models import Phase, Programme
 from schools.models import Contact, Institution, InstitutionKind, Region, RegionLevel, Zone
 
 
-class RoundSetupForm(ImportForm):
-    programme = forms.ModelChoiceField(
-        label=_l("计划"), queryset=Programme.objects.all(), help_text=_l("结对属于这个计划。")
-    )
-    phase = forms.ModelChoiceField(
-        label=_l("轮次"),
-        queryset=Phase.objects.select_related("programme"),
-        required=False,
-        help_text=_l("结对表中“轮次”列留空的行属于这一轮。"),
-    )
-    file = forms.FileField(label=_l("Excel 文件（.xlsx）"))
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        phase, programme = data.get("phase"), data.get("programme")
-        if phase and programme and phase.programme_id != programme.pk:
-            self.add_error("phase", _("所选轮次不属于该计划。"))
-        return data
+class RoundSetupForm(ProgrammeRoundForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].help_text = _l("结对属于这个计划。")
+        self.fields["phase"].help_text = _l("结对表中“轮次”列留空的行属于这一轮。")
 
 
 @dataclass

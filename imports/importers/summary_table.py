@@ -31,7 +31,7 @@ from accounts.selectors import User, can_import
 from imports.importers.base import (
     Check,
     Importer,
-    ImportForm,
+    ProgrammeRoundForm,
     ProgressCallback,
     RowOutcome,
     RowStatus,
@@ -154,16 +154,7 @@ def _kind_label(kind: str) -> str:
     return str(InstitutionKind(kind).label)
 
 
-class SummaryTableForm(ImportForm):
-    # Imports are for administrators, who work across every programme and province
-    # (accounts.selectors.can_import), so the choices are not narrowed further.
-    programme = forms.ModelChoiceField(queryset=Programme.objects.all(), label=_l("计划"))
-    phase = forms.ModelChoiceField(
-        queryset=Phase.objects.select_related("programme"),
-        required=False,
-        label=_l("阶段 / 轮次"),
-        help_text=_l("推荐所属的阶段或轮次；计划不分轮次时留空。"),
-    )
+class SummaryTableForm(ProgrammeRoundForm):
     province = forms.ModelChoiceField(
         queryset=Region.objects.provinces(),
         required=False,
@@ -175,16 +166,9 @@ class SummaryTableForm(ImportForm):
     )
     file = forms.FileField(label=_l("汇总表文件（.xlsx）"))
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        programme, phase = cleaned.get("programme"), cleaned.get("phase")
-        if programme and phase and phase.programme_id != programme.pk:
-            self.add_error(
-                "phase",
-                _("所选阶段 / 轮次“%(phase)s”不属于“%(programme)s”。")
-                % {"phase": phase.name, "programme": programme.name},
-            )
-        return cleaned
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["phase"].help_text = _l("推荐所属的阶段或轮次；计划不分轮次时留空。")
 
 
 class _Places:

@@ -38,6 +38,7 @@ from imports.xlsx_reader import SheetRows, date_styles, shared_strings, sheets_o
 OLE = bytes.fromhex("D0CF11E0A1B11AE1")  # legacy .xls, and the wrapper of encrypted .xlsx
 HEADER_SCAN_ROWS = 20  # titles, "盖章" lines and notes above the header
 MAX_COLUMNS = 64  # columns read per row; anything further right is ignored
+MAX_MERGED_CELLS = 500_000  # cells a sheet's merged areas may cover in all
 
 
 class ImportFileError(Exception):
@@ -191,6 +192,7 @@ def parse_decimal(value: Any) -> tuple[Decimal | None, str]:
     return number, ""
 
 
+SERIAL_1950, SERIAL_2100 = 18264, 73051  # Excel serials of 1950-01-01 and 2100-01-01
 _DATE_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 _DATE_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
 
@@ -206,10 +208,14 @@ def parse_date(value: Any) -> tuple[dt.date | None, str]:
     if isinstance(value, dt.date):
         return value, ""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        if 1 <= value < 2958466:  # Excel's serials run from 1900-01-01 to 9999-12-31
+        # A number in a plain cell: an Excel serial of a plausible date (1950–2100), or a
+        # date typed as 20210901; a year alone (2026) is neither.
+        if SERIAL_1950 <= value < SERIAL_2100:
             converted = from_excel(value)
             if isinstance(converted, dt.datetime):
                 return converted.date(), ""
+        if isinstance(value, int) and 19500101 <= value <= 21001231:
+            return parse_date(str(value))
         return None, _date_problem(value)
     text = clean_text(value)
     if not text:
@@ -279,7 +285,8 @@ def _header_key(text: Any) -> str:
 class Row:
     number: int  # as Excel shows it
     values: dict[str, Any]
-    formulas: dict[str, str] = field(default_factory=dict)  # key → formula without a result
+    # key → a formula saved without its result, or an error value (#N/A, #REF!…)
+    formulas: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -311,9 +318,9 @@ class Sheet:
     def raw_rows(self) -> Iterator[tuple[int, list[Any], list[Any] | None]]:
         """(row number, values, formulas) with merged areas filled from their first cell.
         Stops with a TableError when the sheet is larger than any import may be."""
-        merged = self.book.merged_cells(self.title)
         limit = settings.IMPORT_MAX_ROWS
         try:
+            merged = self.book.merged_cells(self.title)
             for number, row, formulas in self.book.rows(self.title):
                 if number > limit:
                     raise TableError(
@@ -474,7 +481,7 @@ class Sheet:
             }
             formulas_here = formula_values or []
             has_formula = any(
-                isinstance(formulas_here[i], str) and formulas_here[i].startswith("=")
+                isinstance(formulas_here[i], str) and formulas_here[i].startswith(("=", "#"))
                 for i in positions.values()
                 if i < len(formulas_here)
             )
@@ -489,7 +496,10 @@ class Sheet:
             if formula_values is not None:
                 for key, index in positions.items():
                     formula = formula_values[index] if index < len(formula_values) else None
-                    if isinstance(formula, str) and formula.startswith("=") and picked[key] is None:
+                    # An error value (#N/A) counts as a formula without a usable result.
+                    if isinstance(formula, str) and (
+                        formula.startswith("#") or (formula.startswith("=") and picked[key] is None)
+                    ):
                         row.formulas[key] = formula
             rows.append(row)
 
@@ -518,7 +528,7 @@ class Workbook:
 
     def __init__(self, fileobj: IO[bytes], *, name: str) -> None:
         self.name = name
-        self.archive = _check_file(fileobj, name)
+        self.archive = check_archive(fileobj, name)
         try:
             self._sheets = {info.title: info for info in sheets_of(self.archive)}
             self._strings = shared_strings(self.archive)
@@ -556,29 +566,49 @@ class Workbook:
             return self._merged[title]
         with self.archive.open(self._sheets[title].path) as stream:
             data = stream.read()
-        areas = [
-            (_column_index(c1), int(r1), _column_index(c2), int(r2))
-            for c1, r1, c2, r2 in _MERGE.findall(data)
-        ]
+        limit = settings.IMPORT_MAX_ROWS
+        # Deduplicated and cut to the rows any import may have: a file listing a huge merge
+        # hundreds of times must not cost minutes.
+        areas = sorted(
+            {
+                (_column_index(c1), int(r1), min(_column_index(c2), MAX_COLUMNS - 1), int(r2))
+                for c1, r1, c2, r2 in _MERGE.findall(data)
+                if _column_index(c1) < MAX_COLUMNS and int(r1) <= limit
+            }
+        )
         filled: dict[int, dict[int, Any]] = {}
         if areas:
-            firsts = {(r1, c1) for c1, r1, _c2, _r2 in areas}
-            last_row = max(r for r, _c in firsts)
+            firsts: dict[int, set[int]] = {}
+            for c1, r1, _c2, _r2 in areas:
+                firsts.setdefault(r1, set()).add(c1)
+            last_row = max(firsts)
             first_values: dict[tuple[int, int], Any] = {}
             for number, values, _formulas in self.rows(title):
                 if number > last_row:
                     break
-                for r, c in firsts:
-                    if r == number and c < len(values):
-                        first_values[(r, c)] = values[c]
+                for c in firsts.get(number, ()):
+                    first_values[(number, c)] = values[c]
+            budget = MAX_MERGED_CELLS
             for c1, r1, c2, r2 in areas:
-                if (r2 - r1 + 1) * (c2 - c1 + 1) > 100_000:
-                    continue  # a whole-sheet merge: nothing worth copying
+                r2 = min(r2, limit)
+                budget -= (r2 - r1 + 1) * (c2 - c1 + 1)
+                if budget < 0:
+                    raise TableError(
+                        [
+                            Problem(
+                                _("工作表中合并的单元格过多，请取消大范围的合并后重新上传。"),
+                                sheet=title,
+                            )
+                        ]
+                    )
                 value = first_values.get((r1, c1))
+                if value is None:
+                    continue  # an empty merged area fills nothing
                 for r in range(r1, r2 + 1):
-                    for c in range(c1, min(c2, MAX_COLUMNS - 1) + 1):
+                    row = filled.setdefault(r, {})
+                    for c in range(c1, c2 + 1):
                         if (r, c) != (r1, c1):
-                            filled.setdefault(r, {})[c] = value
+                            row[c] = value
         self._merged[title] = filled
         return filled
 
@@ -604,7 +634,7 @@ def _unreadable(name: str) -> str:
     }
 
 
-def _check_file(fileobj: IO[bytes], name: str) -> zipfile.ZipFile:
+def check_archive(fileobj: IO[bytes], name: str) -> zipfile.ZipFile:
     """The file's zip archive once it is known to be a sane .xlsx; ImportFileError if not."""
     fileobj.seek(0, 2)
     size = fileobj.tell()

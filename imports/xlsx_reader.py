@@ -116,7 +116,8 @@ def _number(text: str) -> int | float:
 
 class SheetRows:
     """(row number, values, formulas) for each row of one sheet, `width` columns wide;
-    `formulas[i]` is the formula text of a cell that has one (else None)."""
+    `formulas[i]` is the formula text (=…) of a cell that has one, or the error value (#N/A…)
+    of a cell showing an error; else None."""
 
     def __init__(
         self,
@@ -156,12 +157,19 @@ class SheetRows:
                     for child in cell:
                         tag = child.tag
                         if tag == v_tag:
-                            value = child.text
+                            # Excel saves a formula whose text result is "" as t="str" with
+                            # an empty <v/>: a value. Elsewhere an empty <v/> means no result
+                            # (openpyxl writes formulas so).
+                            value = child.text if child.text or kind != "str" else ""
                         elif tag == f_tag:
                             formulas[position] = "=" + (child.text or "")
                         elif tag == is_tag:
                             value = "".join(t.text or "" for t in child.iter(t_tag))
                     if value is None:
+                        continue
+                    if kind == "e":
+                        # #N/A, #REF!…: marked for the importer to report, never read as text.
+                        formulas[position] = value or "#ERROR"
                         continue
                     if kind == "s":
                         value = (

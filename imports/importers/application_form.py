@@ -22,7 +22,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from accounts.selectors import User, can_import, programmes_visible_to
+from accounts.selectors import User, can_import
 from imports.importers.base import (
     Check,
     Importer,
@@ -31,6 +31,7 @@ from imports.importers.base import (
     RowOutcome,
     RowStatus,
     diff,
+    formula_problem,
     no_progress,
     register,
 )
@@ -519,7 +520,8 @@ class ApplicationFormImporter(Importer):
     def allowed(cls, user: User, params: dict[str, Any]) -> bool:
         if not can_import(user):
             return False
-        programme = programmes_visible_to(user).filter(pk=_pk(params, "programme")).first()
+        # Importers work across every programme (like the other importers).
+        programme = Programme.objects.filter(pk=_pk(params, "programme")).first()
         if programme is None:
             return False
         phase = _pk(params, "phase")
@@ -1439,6 +1441,8 @@ def _sync(
 
 
 def _formula_problem(formula: str) -> str:
+    if formula.startswith("#"):
+        return formula_problem(formula)
     return _(
         "公式“%(formula)s”没有计算结果（文件不是用 Excel 保存的）。请在 Excel 中打开并保存后"
         "重新上传，或直接填写数字。"

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from django import forms
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import User
@@ -97,21 +97,26 @@ class Check:
         )
 
     def reject_formulas(self, outcome: RowOutcome, table: Table, row: Row) -> None:
-        """A formula the file holds without its result: reported, never evaluated."""
+        """A formula the file holds without its result, or a cell showing an error value:
+        reported, never evaluated."""
         for key, formula in row.formulas.items():
-            self.error(
-                outcome,
-                table,
-                key,
-                _g(
-                    "是公式“%(formula)s”，但文件中没有保存它的计算结果（系统不计算公式）。"
-                    "请在 Excel 中打开并保存后重新上传，或直接填写数值。"
-                )
-                % {"formula": formula},
-            )
+            self.error(outcome, table, key, formula_problem(formula))
 
     def add_table_warnings(self, table: Table) -> None:
         self.warnings.extend(table.warnings)
+
+
+def formula_problem(formula: str) -> str:
+    """The message for a cell whose value cannot be used: an error value (#N/A…) or a
+    formula saved without its result (a file written by a program, not by Excel)."""
+    if formula.startswith("#"):
+        return gettext("单元格显示错误值“%(error)s”（公式出错），请在 Excel 中修正后重新上传。") % {
+            "error": formula
+        }
+    return gettext(
+        "是公式“%(formula)s”，但文件中没有保存它的计算结果（系统不计算公式）。"
+        "请在 Excel 中打开并保存后重新上传，或直接填写数值。"
+    ) % {"formula": formula}
 
 
 def diff(
@@ -167,7 +172,7 @@ class ProgrammeRoundForm(ImportForm):
         if programme and phase and phase.programme_id != programme.pk:
             self.add_error(
                 "phase",
-                _g("所选阶段 / 轮次“%(phase)s”不属于“%(programme)s”。")
+                gettext("所选阶段 / 轮次“%(phase)s”不属于“%(programme)s”。")
                 % {"phase": phase.name, "programme": programme.name},
             )
         return cleaned

@@ -20,6 +20,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
+from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
@@ -37,7 +38,6 @@ from imports.importers.base import (
 )
 from imports.importers.round_setup_sheets import (
     INSTITUTION_COLUMNS,
-    INSTITUTIONS_SHEET,
     PAIRING_COLUMNS,
     REGION_COLUMNS,
     SHEET_ALIASES,
@@ -84,6 +84,7 @@ class _InstitutionPlan:
     is_new: bool
     changed: bool
     contact: tuple[str, str, str] | None = None  # name, phone, email
+    outcome: RowOutcome | None = None  # its row in the preview
 
 
 @dataclass
@@ -238,6 +239,7 @@ class RoundSetupImporter(Importer):
             v = {k: clean_text(x) for k, x in row.values.items()}
             outcome = RowOutcome(table.sheet, row.number, v.get("name", ""))
             result.reject_formulas(outcome, table, row)
+            _check_lengths(result, outcome, table, v, REGION_LIMITS)
             code = v.get("code", "")
             if code and not (code.isdigit() and len(code) in (2, 4, 6, 9, 12)):
                 result.error(
@@ -491,11 +493,10 @@ class RoundSetupImporter(Importer):
             v = {k: clean_text(x) for k, x in row.values.items()}
             outcome = RowOutcome(table.sheet, row.number, v.get("name", ""))
             result.reject_formulas(outcome, table, row)
+            _check_lengths(result, outcome, table, v, INSTITUTION_LIMITS)
             name = v.get("name", "")
             if not name:
                 result.error(outcome, table, "name", _("单位名称不能为空。"))
-            elif len(name) > 128:
-                result.error(outcome, table, "name", _("超过 128 个字符。"))
             key = text_key(name)
             if key and key in seen:
                 result.error(
@@ -565,6 +566,9 @@ class RoundSetupImporter(Importer):
             existing = self.institutions.get(key)
             is_new = existing is None
             institution = existing or Institution(name=name)
+            if existing is not None and existing.region.is_within(region):
+                # Only the province (or prefecture) given: the stored, finer region stands.
+                region = existing.region
             fields: dict[str, Any] = {
                 "short_name": v.get("short_name", "")
                 if "short_name" in row.values
@@ -610,7 +614,7 @@ class RoundSetupImporter(Importer):
             if is_new:
                 self.institutions[key] = institution
             self.plan.institutions.append(
-                _InstitutionPlan(institution, is_new, bool(outcome.changes), contact)
+                _InstitutionPlan(institution, is_new, bool(outcome.changes), contact, outcome)
             )
             result.rows.append(outcome)
         self._contacts_changes(result)
@@ -625,7 +629,6 @@ class RoundSetupImporter(Importer):
             for c in Contact.objects.filter(institution_id__in=wanted)
         }
         self._stored_contacts = stored
-        rows = {(r.sheet, r.label): r for r in result.rows}
         for pk, plan in wanted.items():
             assert plan.contact is not None
             name, phone, email = plan.contact
@@ -640,9 +643,7 @@ class RoundSetupImporter(Importer):
             if same:
                 plan.contact = None
                 continue
-            outcome = rows.get((str(INSTITUTIONS_SHEET), plan.institution.name)) or next(
-                (r for r in result.rows if r.label == plan.institution.name), None
-            )
+            outcome = plan.outcome
             if outcome is not None and outcome.status != RowStatus.ERROR:
                 diff(outcome.changes, _("联系人"), old, new)
                 outcome.status = RowStatus.UPDATED
@@ -666,7 +667,7 @@ class RoundSetupImporter(Importer):
             roles.setdefault((consortium_id, institution_id), set()).add(role)
         existing: dict[tuple[int | None, int, int], Pairing] = {
             (p.phase_id, p.supporter_id, p.supported_id): p
-            for p in Pairing.objects.filter(programme=programme)
+            for p in Pairing.objects.filter(programme=programme).select_related("consortium")
         }
         names = list(self.institutions)
         seen: dict[tuple[Any, str, str], int] = {}
@@ -682,6 +683,7 @@ class RoundSetupImporter(Importer):
                 table.sheet, row.number, f"{v.get('supporter', '')} → {v.get('supported', '')}"
             )
             result.reject_formulas(outcome, table, row)
+            _check_lengths(result, outcome, table, v, PAIRING_LIMITS)
             kind = kinds.get(text_key(v.get("kind", "")))
             if kind is None:
                 result.error(
@@ -849,7 +851,9 @@ class RoundSetupImporter(Importer):
                 continue
             values: dict[str, Any] = {
                 "kind": kind,
-                "consortium": consortium,
+                "consortium": consortium
+                if "consortium" in row.values
+                else (pairing.consortium if pairing else None),
                 "starts_on": starts_on,
                 "ends_on": ends_on,
                 "status": status or (pairing.status if pairing else PairingStatus.ACTIVE),
@@ -982,6 +986,41 @@ class RoundSetupImporter(Importer):
     def template(self) -> bytes:
         programme = Programme.objects.filter(pk=_pk(self.params.get("programme"))).first()
         return round_setup_workbook(programme=programme, phase=None, example=True)
+
+
+def _limits(model: type[models.Model], columns: dict[str, str]) -> dict[str, int]:
+    """column key → the most characters its model field holds (column → field name)."""
+    limits = {}
+    for key, name in columns.items():
+        field = model._meta.get_field(name)
+        limits[key] = int(getattr(field, "max_length", 0) or 0)
+    return limits
+
+
+REGION_LIMITS = _limits(Region, {"name": "name", "short_name": "short_name"})
+INSTITUTION_LIMITS = {
+    **_limits(
+        Institution,
+        {
+            "name": "name",
+            "short_name": "short_name",
+            "cluster": "cluster",
+            "address": "address",
+            "website": "website",
+        },
+    ),
+    **_limits(Contact, {"contact": "name", "email": "email"}),
+}
+PAIRING_LIMITS = _limits(Pairing, {"note": "note"})
+
+
+def _check_lengths(
+    result: Check, outcome: RowOutcome, table: Table, v: dict[str, str], limits: dict[str, int]
+) -> None:
+    """Text longer than the database holds: an error at its cell, not a failed import."""
+    for key, limit in limits.items():
+        if len(v.get(key, "")) > limit:
+            result.error(outcome, table, key, _("超过 %(limit)d 个字符。") % {"limit": limit})
 
 
 def _pk(value: Any) -> int:

@@ -36,6 +36,7 @@ from imports.importers.base import (
     RowOutcome,
     RowStatus,
     diff,
+    formula_problem,
     no_progress,
     register,
 )
@@ -466,11 +467,15 @@ class SummaryTableImporter(Importer):
         name = official_name(row.values.get("institution"))
         outcome = RowOutcome(ctx.table.sheet, row.number, name or _("（未填写学校）"))
         ctx.check.rows.append(outcome)
-        for key in row.formulas:
+        for key, formula in row.formulas.items():
             ctx.error(
                 outcome,
                 key,
-                _("这是没有计算结果的公式，请在 Excel 中打开、保存后重新上传，或直接填写内容。"),
+                formula_problem(formula)
+                if formula.startswith("#")
+                else _(
+                    "这是没有计算结果的公式，请在 Excel 中打开、保存后重新上传，或直接填写内容。"
+                ),
             )
         if not name:
             ctx.error(outcome, "institution", _("这一行填写了其他内容，但没有填写推荐学校的名称。"))

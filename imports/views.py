@@ -111,6 +111,8 @@ def batch_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "filters": filters,
             "importer": importer_for(batch.kind) if batch.kind in IMPORTERS else None,
             "error_status": RowStatus.ERROR,
+            # Problems beyond MAX_STORED_PROBLEMS are counted, not kept.
+            "problem_count": counts.get("problems") or len(batch.problems),
         },
     )
 

@@ -101,6 +101,8 @@ def build_workbook(
             target = get_column_letter(index)
             validation.add(f"{target}2:{target}{VALIDATION_ROWS + 1}")
             sheet.add_data_validation(validation)
+    if options is not None:  # the hidden lists go last, after the sheets people fill
+        book.move_sheet(options, offset=len(book.sheetnames) - 1 - book.index(options))
     return workbook_bytes(book)
 
 

@@ -114,6 +114,20 @@ def test_a_formula_is_read_as_its_cached_value_and_one_without_a_value_is_report
     assert batch.problems[0]["message"].startswith('是公式“="华南"&"师范大学"”，但文件中没有保存')
 
 
+def test_the_error_page_counts_the_problems(client, world):
+    data = xlsx({"结对": [*PAIRINGS, ["高校结对帮扶薄弱院校", "某大学", "某学院"]]})
+    batch = services.batch_upload(
+        user=world.users["admin"],
+        kind="round_setup",
+        params={"programme": world.programme.pk},
+        upload=upload(data),
+    )
+    client.force_login(world.users["admin"])
+    page = client.get(f"/imports/{batch.pk}/").content.decode()
+    assert "2 处错误（没有导入任何数据）" in page
+    assert "找不到单位“某大学”" in page
+
+
 def test_a_file_over_the_size_limit_is_refused_and_not_kept(world, settings):
     settings.IMPORT_UPLOAD_MAX_BYTES = 1_000
     with pytest.raises(Exception, match="的导入上限"):

@@ -295,6 +295,7 @@ def test_template_has_dropdowns_and_its_example_rows_are_skipped(world, guangdon
     validations = {str(v.sqref): v.formula1 for v in pairings.data_validations.dataValidation}
     assert any(ref.startswith("A2") for ref in validations)  # 结对类型 is a dropdown
     assert book["选项"].sheet_state == "hidden"
+    assert book.sheetnames == ["填写说明", "地区", "单位", "结对", "选项"]
 
     batch = _import(world, guangdong, template, name="模板.xlsx")
     # Only the example rows: nothing to import, and the person is told so.

@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 
-from imports.xlsx_reader import SheetRows, date_styles, shared_strings, sheets_of
+from imports.xlsx_reader import SheetRows, date_epoch, date_styles, shared_strings, sheets_of
 
 OLE = bytes.fromhex("D0CF11E0A1B11AE1")  # legacy .xls, and the wrapper of encrypted .xlsx
 HEADER_SCAN_ROWS = 20  # titles, "盖章" lines and notes above the header
@@ -533,6 +533,7 @@ class Workbook:
             self._sheets = {info.title: info for info in sheets_of(self.archive)}
             self._strings = shared_strings(self.archive)
             self._dates = date_styles(self.archive)
+            self._epoch = date_epoch(self.archive)
         except Exception as error:  # a damaged or foreign file fails in many ways
             self.archive.close()
             raise ImportFileError(_unreadable(name)) from error
@@ -556,7 +557,12 @@ class Workbook:
 
     def rows(self, title: str) -> SheetRows:
         return SheetRows(
-            self.archive, self._sheets[title].path, self._strings, self._dates, MAX_COLUMNS
+            self.archive,
+            self._sheets[title].path,
+            self._strings,
+            self._dates,
+            MAX_COLUMNS,
+            epoch=self._epoch,
         )
 
     def merged_cells(self, title: str) -> dict[int, dict[int, Any]]:

@@ -18,7 +18,7 @@ from typing import Any
 
 from lxml import etree
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
-from openpyxl.utils.datetime import from_excel
+from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -77,6 +77,15 @@ def shared_strings(archive: zipfile.ZipFile) -> list[str]:
     return strings
 
 
+def date_epoch(archive: zipfile.ZipFile) -> dt.datetime:
+    """The day serial 0 stands for: 1899-12-30, or 1904-01-01 in workbooks saved with the
+    1904 date system (older Mac Excel), whose dates would otherwise shift by four years."""
+    properties = _parse(archive, "xl/workbook.xml").find(f"{MAIN}workbookPr")
+    if properties is not None and properties.get("date1904") in ("1", "true"):
+        return CALENDAR_MAC_1904
+    return CALENDAR_WINDOWS_1900
+
+
 def date_styles(archive: zipfile.ZipFile) -> set[int]:
     """Indexes of the cell styles that show a date or time."""
     name = "xl/styles.xml"
@@ -126,7 +135,9 @@ class SheetRows:
         strings: list[str],
         dates: set[int],
         width: int,
+        epoch: dt.datetime = CALENDAR_WINDOWS_1900,
     ) -> None:
+        self.epoch = epoch
         self.archive, self.path, self.strings, self.dates, self.width = (
             archive,
             path,
@@ -185,7 +196,7 @@ class SheetRows:
                         else:
                             if int(cell.get("s", "0") or 0) in dates:
                                 with suppress(ValueError, OverflowError):
-                                    value = from_excel(value)
+                                    value = from_excel(value, epoch=self.epoch)
                     elif kind == "b":
                         value = value == "1"
                     elif kind == "d":

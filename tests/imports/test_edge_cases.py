@@ -6,6 +6,8 @@ import io
 import zipfile
 
 import pytest
+from openpyxl import Workbook as OpenpyxlWorkbook
+from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 from imports import services
 from imports.models import ImportStatus
@@ -153,3 +155,21 @@ def test_too_many_merged_cells_are_refused():
 
         with pytest.raises(TableError, match="合并的单元格过多"):
             book.first_sheet().table(PAIRING_COLUMNS)
+
+
+def test_dates_of_a_workbook_in_the_1904_date_system():
+    """Older Mac Excel counts days from 1904: the same date has a serial 1,462 smaller."""
+    book = OpenpyxlWorkbook()
+    book.epoch = CALENDAR_MAC_1904
+    sheet = book.active
+    sheet.title = "结对"
+    sheet.append(["结对类型", "支援方", "受援方", "开始日期"])
+    sheet.append(["高校结对帮扶薄弱院校", "华南师范大学", "嘉应学院", dt.date(2026, 3, 1)])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    assert b'date1904="1"' in zipfile.ZipFile(buffer).read("xl/workbook.xml")
+    with Workbook(io.BytesIO(buffer.getvalue()), name="表.xlsx") as opened:
+        from imports.importers.round_setup_sheets import PAIRING_COLUMNS
+
+        table = opened.first_sheet().table(PAIRING_COLUMNS)
+    assert parse_date(table.rows[0].values["starts_on"]) == (dt.date(2026, 3, 1), "")

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.selectors import can_import, import_batches_visible_to
 from config.http import AuthenticatedHttpRequest
-from config.uploads import XLSX_CONTENT_TYPE
+from config.uploads import XLSX_CONTENT_TYPE, download_response
 from imports import services
 from imports.importers import IMPORTERS, Importer, importer_for
 from imports.importers.base import STATUS_LABELS, RowStatus
@@ -157,9 +157,4 @@ def batch_file(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     batch = _batch(request, pk)
     if not batch.file:
         raise Http404
-    return FileResponse(
-        batch.file.open("rb"),
-        as_attachment=True,
-        filename=batch.name,
-        content_type=XLSX_CONTENT_TYPE,
-    )
+    return download_response(batch)

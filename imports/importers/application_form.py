@@ -52,6 +52,7 @@ from imports.workbook import (
     text_key,
 )
 from imports.xlsx import SheetSpec, build_workbook
+from outputs.exporters.base import param_pk
 from programmes.models import (
     APPLICATION_YEARS,
     TEACHER_DIMENSIONS,
@@ -470,14 +471,6 @@ class _Old:
     measures: dict[tuple[str, int], SupportMeasure] = field(default_factory=dict)
 
 
-def _pk(params: dict[str, Any], name: str) -> int:
-    """A primary key from the import's parameters (0, which matches nothing, when absent)."""
-    try:
-        return int(params.get(name) or 0)
-    except (TypeError, ValueError):
-        return 0
-
-
 def _shown(value: Any, choices: type[models.TextChoices] | None = None) -> Any:
     """A value as the preview shows it: choice labels, short excerpts of long texts."""
     if choices is not None:
@@ -521,15 +514,15 @@ class ApplicationFormImporter(Importer):
         if not can_import(user):
             return False
         # Importers work across every programme (like the other importers).
-        programme = Programme.objects.filter(pk=_pk(params, "programme")).first()
+        programme = Programme.objects.filter(pk=param_pk(params, "programme")).first()
         if programme is None:
             return False
-        phase = _pk(params, "phase")
+        phase = param_pk(params, "phase")
         return not phase or programme.phases.filter(pk=phase).exists()
 
     def title(self) -> str:
-        programme = Programme.objects.filter(pk=_pk(self.params, "programme")).first()
-        phase = Phase.objects.filter(pk=_pk(self.params, "phase")).first()
+        programme = Programme.objects.filter(pk=param_pk(self.params, "programme")).first()
+        phase = Phase.objects.filter(pk=param_pk(self.params, "phase")).first()
         parts = [
             str(self.name),
             programme.short_name if programme else "",
@@ -801,11 +794,11 @@ class ApplicationFormImporter(Importer):
             )
             return None
         prefecture = Region.objects.filter(code=code[:4], level=RegionLevel.PREFECTURE).first()
-        programme = Programme.objects.filter(pk=_pk(self.params, "programme")).first()
+        programme = Programme.objects.filter(pk=param_pk(self.params, "programme")).first()
         if programme is None:
             check.error(outcome, table, "value", _("所选计划已不存在，请重新选择。"))
             return None
-        phase = programme.phases.filter(pk=_pk(self.params, "phase")).first()
+        phase = programme.phases.filter(pk=param_pk(self.params, "phase")).first()
         applications = Application.objects.filter(
             programme=programme, institution=institution
         ).select_related("recommended_by", "phase")

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import User
 from imports.workbook import Problem, Row, Table, Workbook
+from outputs.exporters.base import ExportForm
 from programmes.models import Phase, Programme
 
 # progress(done, total, stage)
@@ -138,19 +139,12 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
-class ImportForm(forms.Form):
-    """Parameters of one import, with choices limited to what the user may see."""
-
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
-        self.user = user
-        super().__init__(*args, **kwargs)
+class ImportForm(ExportForm):
+    """Parameters of one import (choices as the user may see them) and the file, which is
+    not a parameter: it is stored on the import record."""
 
     def to_params(self) -> dict[str, Any]:
-        return {
-            name: value.pk if hasattr(value, "pk") else value
-            for name, value in self.cleaned_data.items()
-            if name != "file"
-        }
+        return {name: value for name, value in super().to_params().items() if name != "file"}
 
 
 class ProgrammeRoundForm(ImportForm):

@@ -57,6 +57,7 @@ from imports.workbook import (
     parse_date,
     text_key,
 )
+from outputs.exporters.base import param_pk
 from pairings.choices import MemberRole, PairingKind, PairingStatus
 from pairings.models import Consortium, Pairing
 from pairings.rules import pairing_kind_errors
@@ -104,8 +105,15 @@ class _Regions:
         self.by_pk = {r.pk: r for r in self.all}
         self.by_code = {r.code: r for r in self.all}
         self.children: dict[int | None, list[Region]] = {}
+        # name or short name (text_key) → the regions called so: a row's lookup is a dict
+        # access, not a scan of 3,400 regions.
+        self.named: dict[str, list[Region]] = {}
+        self.full_named: dict[str, list[Region]] = {}
         for region in self.all:
             self.children.setdefault(region.parent_id, []).append(region)
+            self.full_named.setdefault(text_key(region.name), []).append(region)
+            for key in {text_key(region.name), text_key(region.short_name)} - {""}:
+                self.named.setdefault(key, []).append(region)
 
     def add(self, region: Region) -> None:
         self.by_code[region.code] = region
@@ -263,9 +271,8 @@ class RoundSetupImporter(Importer):
             if region is None and not code and v.get("name"):
                 matches = [
                     r
-                    for r in self.regions.all
-                    if text_key(r.name) == text_key(v["name"])
-                    and (parent is None or r.parent_id == parent.pk)
+                    for r in self.regions.full_named.get(text_key(v["name"]), [])
+                    if parent is None or r.parent_id == parent.pk
                 ]
                 if len(matches) == 1:
                     region = matches[0]
@@ -400,11 +407,7 @@ class RoundSetupImporter(Importer):
             result.rows.append(outcome)
 
     def _region_by_name(self, name: str) -> Region | None:
-        matches = [
-            r
-            for r in self.regions.all
-            if text_key(name) in {text_key(r.name), text_key(r.short_name)}
-        ]
+        matches = self.regions.named.get(text_key(name), [])
         return matches[0] if len(matches) == 1 else None
 
     # Institutions ---------------------------------------------------------------------------
@@ -984,7 +987,7 @@ class RoundSetupImporter(Importer):
     # ---------------------------------------------------------------------------------------
 
     def template(self) -> bytes:
-        programme = Programme.objects.filter(pk=_pk(self.params.get("programme"))).first()
+        programme = Programme.objects.filter(pk=param_pk(self.params, "programme")).first()
         return round_setup_workbook(programme=programme, phase=None, example=True)
 
 
@@ -1021,13 +1024,6 @@ def _check_lengths(
     for key, limit in limits.items():
         if len(v.get(key, "")) > limit:
             result.error(outcome, table, key, _("超过 %(limit)d 个字符。") % {"limit": limit})
-
-
-def _pk(value: Any) -> int:
-    try:
-        return int(value or 0)
-    except (TypeError, ValueError):
-        return 0
 
 
 def _near(key: str, keys: Sequence[str]) -> list[str]:

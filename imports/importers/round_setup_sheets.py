@@ -227,7 +227,7 @@ def round_setup_workbook(
         ):
             contacts.setdefault(stored.institution_id, stored)
         for institution in sorted(involved, key=lambda i: (i.region.code, i.name)):
-            lineage = _lineage(institution.region)
+            lineage = [r.name for r in institution.region.lineage()] + ["", ""]
             contact = contacts.get(institution.pk)
             institution_rows.append(
                 [
@@ -327,15 +327,6 @@ def round_setup_workbook(
         ),
     ]
     return build_workbook(title=title, instructions=instructions, sheets=sheets)
-
-
-def _lineage(region: Region) -> tuple[str, str, str]:
-    chain = [region]
-    while chain[-1].parent_id is not None and chain[-1].parent is not None:
-        chain.append(chain[-1].parent)
-    chain.reverse()
-    names = [r.name for r in chain] + ["", ""]
-    return names[0], names[1], names[2]
 
 
 def _yes_no(value: bool) -> str:

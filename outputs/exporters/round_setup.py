@@ -4,16 +4,15 @@ edited in Excel and imported back."""
 
 from typing import Any
 
-from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from accounts.selectors import User, can_import
+from imports.importers.base import ProgrammeRoundForm
 from imports.importers.round_setup import round_setup_workbook
 from outputs.exporters.base import (
     XLSX,
     Exporter,
-    ExportForm,
     Output,
     ProgressCallback,
     param_pk,
@@ -22,21 +21,14 @@ from outputs.exporters.base import (
 from programmes.models import Phase, Programme
 
 
-class RoundSetupForm(ExportForm):
-    programme = forms.ModelChoiceField(label=_l("计划"), queryset=Programme.objects.all())
-    phase = forms.ModelChoiceField(
-        label=_l("轮次"),
-        queryset=Phase.objects.select_related("programme"),
-        required=False,
-        help_text=_l("留空则导出不分轮次的结对。"),
-    )
+class RoundSetupForm(ProgrammeRoundForm):
+    """The import's programme and round (with its check that they belong together), no file."""
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        phase, programme = data.get("phase"), data.get("programme")
-        if phase and programme and phase.programme_id != programme.pk:
-            self.add_error("phase", _("所选轮次不属于该计划。"))
-        return data
+    file = None  # type: ignore[assignment]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["phase"].help_text = _l("留空则导出不分轮次的结对。")
 
 
 @register

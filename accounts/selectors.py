@@ -411,6 +411,13 @@ def oversees_region(user: User, region: Region) -> bool:
     return scope.is_admin or _oversees(scope, region)
 
 
+def can_view_province_dashboard(user: User) -> bool:
+    """Administrators and provincial departments; the dashboard itself keeps each department
+    to its own province (dashboards/filters.py)."""
+    scope = scope_of(user)
+    return scope.is_admin or bool(scope.provinces)
+
+
 def provinces_overseen_by(user: User) -> QuerySet[Region]:
     scope = scope_of(user)
     provinces = Region.objects.filter(level="province")

@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import RedirectView
+
+from dashboards import views as dashboard_views
 
 admin.site.site_header = _("协同提质管理平台")
 admin.site.site_title = _("协同提质管理平台")
@@ -23,7 +24,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="programmes:list"), name="home"),
+    path("", dashboard_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("", include("django.contrib.auth.urls")),  # login, logout, password reset
     path("i18n/", include("django.conf.urls.i18n")),
@@ -37,4 +38,5 @@ urlpatterns = [
     path("", include("imports.urls")),
     path("", include("accounts.urls")),
     path("", include("schools.urls")),
+    path("", include("dashboards.urls")),
 ]

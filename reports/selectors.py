@@ -30,8 +30,8 @@ def expected_reporters(programme: Programme, period: ReportingPeriod) -> QuerySe
     """Who must report for a period: every university and college of the programme's
     consortia, and both sides of its pairings running in the period when the programme says
     so (a pairing runs in its own dates, and within its round's). The rule itself is
-    _reporters_by_period, shared with the completeness figures."""
-    return Institution.objects.filter(pk__in=_reporters_by_period(programme, [period])[period.pk])
+    reporters_by_period, shared with the completeness figures."""
+    return Institution.objects.filter(pk__in=reporters_by_period(programme, [period])[period.pk])
 
 
 def consortium_for(programme: Programme, institution: Institution) -> int | None:
@@ -165,7 +165,7 @@ class Completeness:
     by_institution: list[tuple[Institution, QuarterlyReport | None, bool | None]]
 
 
-def _reporters_by_period(
+def reporters_by_period(
     programme: Programme, periods: list[ReportingPeriod]
 ) -> dict[int, set[int]]:
     """Institution pks expected to report, for every period at once (two queries whatever the
@@ -208,7 +208,7 @@ def completeness(*, user: User, programme: Programme, period_pk: int | None) -> 
     if chosen is None:
         today = timezone.localdate()
         chosen = next((p for p in periods if p.due_on <= today), periods[-1] if periods else None)
-    by_period = _reporters_by_period(programme, periods)
+    by_period = reporters_by_period(programme, periods)
     everyone = set().union(*by_period.values()) if by_period else set()
     institutions_by_pk = {
         i.pk: i

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from accounts.selectors import can_edit_periods, can_fill_report, can_review_report
 from config.uploads import validate_report_file
+from dashboards.services import summaries_refresh_later, summaries_reports_changed
 from programmes.models import ContentArea
 from projects.models import Indicator, Project
 from reports.models import (
@@ -107,6 +108,7 @@ def report_open(
     except IntegrityError:  # opened by a colleague at the same moment
         return QuarterlyReport.objects.get(period=period, institution=institution)
     ReportEvent.objects.create(report=report, to_status=ReportStatus.DRAFT, actor=user)
+    summaries_reports_changed([report])
     return report
 
 
@@ -286,6 +288,7 @@ def report_submit(
     report.first_submitted_at = report.first_submitted_at or report.submitted_at
     _event(report, user, ReportStatus.SUBMITTED)
     report.save(update_fields=["status", "submitted_at", "first_submitted_at", "updated_at"])
+    summaries_reports_changed([report])
     return report
 
 
@@ -313,13 +316,14 @@ def report_return(
         raise ValidationError({"comment": _("退回时请写明修改意见。")})
     _event(report, user, ReportStatus.RETURNED, comment.strip(), sections)
     report.save(update_fields=["status", "updated_at"])
+    summaries_reports_changed([report])
     return report
 
 
 @transaction.atomic
 def reports_approve(*, user: User, reports: list[QuarterlyReport], comment: str = "") -> int:
     """Approve submitted reports (one or many at once); the others are left as they are."""
-    approved = 0
+    approved = []
     for report in reports:
         report = _locked_for_review(user, report)
         if report.status != ReportStatus.SUBMITTED:
@@ -327,8 +331,9 @@ def reports_approve(*, user: User, reports: list[QuarterlyReport], comment: str 
         report.approved_at = timezone.now()
         _event(report, user, ReportStatus.APPROVED, comment)
         report.save(update_fields=["status", "approved_at", "updated_at"])
-        approved += 1
-    return approved
+        approved.append(report)
+    summaries_reports_changed(approved)
+    return len(approved)
 
 
 @transaction.atomic
@@ -344,6 +349,7 @@ def report_reopen(*, user: User, report: QuarterlyReport, reason: str) -> Quarte
     to_status = ReportStatus.RETURNED if report.status == ReportStatus.APPROVED else report.status
     _event(report, user, to_status, _("重新开放：%(reason)s") % {"reason": reason.strip()})
     report.save(update_fields=["status", "reopened", "approved_at", "updated_at"])
+    summaries_reports_changed([report])
     return report
 
 
@@ -377,4 +383,5 @@ def period_update(*, user: User, period: ReportingPeriod, **dates: dt.date) -> R
         setattr(period, name, value)
     period.full_clean()
     period.save()
+    summaries_refresh_later(period.programme_id)  # the due date decides what counts as late
     return period

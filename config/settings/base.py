@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "outputs",
     "bulletins",
     "imports",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -211,6 +212,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "outputs-fail-stale": {"task": "outputs.tasks.outputs_fail_stale", "schedule": 5 * 60},
     "outputs-expire": {"task": "outputs.tasks.outputs_expire", "schedule": 60 * 60},
     "imports-fail-stale": {"task": "imports.tasks.imports_fail_stale", "schedule": 5 * 60},
+    "dashboards-refresh-nightly": {
+        "task": "dashboards.tasks.summaries_refresh_all",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 # Output jobs (outputs/): PDFs go to their own queue so a long one never holds up the rest.
 CELERY_TASK_DEFAULT_QUEUE = "celery"

@@ -385,20 +385,24 @@ def _reported(f: Filters, key: str = "zone", template: Any = None) -> Cells:
     """Reported values of the round by programme indicator, `key` and period: from the
     totals, or — for one institution — from the values of its own indicators."""
     cells: Cells = {}
-    if f.institution is not None:
+    if f.institution is not None or key == "institution_id":
+        # One institution, or a county's institutions one by one: their own indicators'
+        # values (the totals are kept by region, not by institution).
         indicators = standings_of(f).filter(template__isnull=False)
         if template is not None:
             indicators = indicators.filter(template=template)
-        templates = dict(indicators.values_list("indicator_id", "template_id"))
+        owners = {
+            indicator: (template_id, institution if key == "institution_id" else zone)
+            for indicator, template_id, institution, zone in indicators.values_list(
+                "indicator_id", "template_id", "institution_id", "zone"
+            )
+        }
         in_round = {p.pk for p in f.periods}
-        for row in _institution_values(templates):
+        for row in _institution_values(owners):
             if row["report__period_id"] not in in_round:
                 continue
-            k = (
-                templates[row["indicator_id"]],
-                f.institution.pk if key == "institution_id" else f.institution.region.zone,
-                row["report__period_id"],
-            )
+            template_id, owner = owners[row["indicator_id"]]
+            k = (template_id, owner, row["report__period_id"])
             total, n = cells.get(k, (Decimal(0), 0))
             cells[k] = (total + row["value_sum"] / row["n"], n + 1)  # two parties: their average
         return cells

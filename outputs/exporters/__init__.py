@@ -7,6 +7,7 @@ __all__ = ["EXPORTERS", "Exporter", "exporter_for", "register"]
 from outputs.exporters import (  # noqa: F401
     bulletin,
     consortium_summary,
+    dashboard,
     indicator_workbook,
     report_form,
     round_setup,

@@ -31,6 +31,12 @@ PAGES: dict[str, Callable[[World], str]] = {
     "history:scnu": lambda w: reverse("accounts:history", args=[w.other_consortium.pk]),
     "imports": lambda w: reverse("imports:list"),
     "import:template": lambda w: reverse("imports:template", args=["round_setup"]),
+    "dash:anhui": lambda w: reverse("dashboards:province") + "?programme=national&region=34",
+    "dash:guangdong": lambda w: reverse("dashboards:province") + "?programme=national&region=44",
+    "late:anhui": lambda w: reverse("dashboards:late") + "?programme=national&region=34",
+    "dash:fynu": lambda w: reverse("dashboards:province") + f"?institution={w.fynu.pk}",
+    "coord:bnu": lambda w: reverse("dashboards:coordinator_for", args=[w.consortium.pk]),
+    "coord:scnu": lambda w: reverse("dashboards:coordinator_for", args=[w.other_consortium.pk]),
 }
 
 OK, HIDDEN, ADMIN_LOGIN, FORBIDDEN = 200, 404, 302, 403
@@ -41,19 +47,22 @@ Y, N, L, F = OK, HIDDEN, ADMIN_LOGIN, FORBIDDEN
 # carol coordinates 华南师大组团 and is a contact at 四川师大, a BNU-consortium member.
 # People and history pages: 403 for who sees the consortium but does not coordinate it.
 # i, t: the imports page and an import template — importers only (403 for everyone else).
+# da dg la df: the provincial dashboard for 安徽 / 广东, 安徽's late reports, 阜阳师大's own
+# dashboard — administrators and the province's own department (404 for another province,
+# 403 for roles without a dashboard); cb cs: the coordinator's dashboard of each consortium.
 # fmt: off
 MATRIX: dict[str, list[int]] = {
-    #                 progs nat bnu scnu fynu qhnu jiay insts regs gd admin adm:p people hist i t
-    "admin":           [Y,  Y,  Y,  Y,   Y,   Y,   Y,   Y,    Y,   Y,  Y,    Y,    Y,     Y, Y, Y],
-    "bnu_coordinator": [Y,  Y,  Y,  N,   Y,   Y,   N,   Y,    Y,   Y,  L,    L,    Y,     N, F, F],
-    "ahnu_contact":    [Y,  Y,  Y,  N,   Y,   Y,   N,   Y,    Y,   Y,  L,    L,    F,     N, F, F],
-    "fynu_contact":    [Y,  Y,  Y,  N,   Y,   Y,   N,   Y,    Y,   Y,  L,    L,    F,     N, F, F],
-    "fynu_info":       [Y,  Y,  Y,  N,   Y,   Y,   N,   Y,    Y,   Y,  L,    L,    F,     N, F, F],
-    "anhui_edu":       [Y,  Y,  Y,  N,   Y,   N,   N,   Y,    Y,   Y,  L,    L,    F,     N, F, F],
-    "guangdong_edu":   [Y,  Y,  N,  Y,   N,   N,   Y,   Y,    Y,   Y,  L,    L,    N,     F, F, F],
-    "bnu_expert":      [Y,  N,  N,  N,   N,   N,   N,   Y,    Y,   Y,  L,    L,    N,     N, F, F],
-    "carol":           [Y,  Y,  Y,  Y,   Y,   Y,   Y,   Y,    Y,   Y,  L,    L,    F,     Y, F, F],
-    "alice":           [Y,  N,  N,  N,   N,   N,   N,   Y,    Y,   Y,  L,    L,    N,     N, F, F],
+    #                 progs nat bnu scnu fynu qhnu jiay insts regs gd admin adm:p people hist i t  da dg la df cb cs
+    "admin":           [Y,  Y,  Y,  Y,   Y,   Y,   Y,   Y,    Y,   Y,  Y,    Y,    Y,     Y, Y, Y, Y, Y, Y, Y, Y, Y],
+    "bnu_coordinator": [Y,  Y,  Y,  N,   Y,   Y,   N,   Y,    Y,   Y,  L,    L,    Y,     N, F, F, F, F, F, F, Y, N],
+    "ahnu_contact":    [Y,  Y,  Y,  N,   Y,   Y,   N,   Y,    Y,   Y,  L,    L,    F,     N, F, F, F, F, F, F, F, F],
+    "fynu_contact":    [Y,  Y,  Y,  N,   Y,   Y,   N,   Y,    Y,   Y,  L,    L,    F,     N, F, F, F, F, F, F, F, F],
+    "fynu_info":       [Y,  Y,  Y,  N,   Y,   Y,   N,   Y,    Y,   Y,  L,    L,    F,     N, F, F, F, F, F, F, F, F],
+    "anhui_edu":       [Y,  Y,  Y,  N,   Y,   N,   N,   Y,    Y,   Y,  L,    L,    F,     N, F, F, Y, N, Y, Y, F, F],
+    "guangdong_edu":   [Y,  Y,  N,  Y,   N,   N,   Y,   Y,    Y,   Y,  L,    L,    N,     F, F, F, N, Y, N, N, F, F],
+    "bnu_expert":      [Y,  N,  N,  N,   N,   N,   N,   Y,    Y,   Y,  L,    L,    N,     N, F, F, F, F, F, F, F, F],
+    "carol":           [Y,  Y,  Y,  Y,   Y,   Y,   Y,   Y,    Y,   Y,  L,    L,    F,     Y, F, F, F, F, F, F, N, Y],
+    "alice":           [Y,  N,  N,  N,   N,   N,   N,   Y,    Y,   Y,  L,    L,    N,     N, F, F, F, F, F, F, F, F],
 }
 # fmt: on
 

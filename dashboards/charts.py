@@ -133,7 +133,12 @@ class HeatCell:
 def _band(value: int | None) -> str:
     if value is None:
         return "heat-none"
-    return f"heat-{min(4, value // 25) if value < 100 else 4}"
+    return f"heat-{min(4, value // 20)}"  # five bands of 20 %, as the chart colours them
+
+
+def heat_legend() -> list[tuple[str, str]]:
+    bands = [(f"heat-{i}", f"{i * 20}–{i * 20 + 19}%") for i in range(4)]
+    return [*bands, ("heat-4", "80–100%"), ("heat-none", _("无应报"))]
 
 
 def heat_table(dashboard: Dashboard) -> list[tuple[Any, list[HeatCell]]]:

@@ -302,11 +302,16 @@ def standings_refresh(
     today = today or timezone.localdate()
     subjects = [s for s in _subjects(programme, indicator_ids) if s.institution_id]
     periods = {p.pk: p for p in programme.reporting_periods.all()}
-    values = _values(programme, periods, indicator_ids=[s.pk for s in subjects])
+    values = _values(programme, periods, indicator_ids=indicator_ids)
     targets: dict[int, list[tuple[int | None, int | None, Decimal]]] = defaultdict(list)
-    for indicator_id, year, phase_id, value in IndicatorTarget.objects.filter(
-        indicator__in=[s.pk for s in subjects]
-    ).values_list("indicator_id", "year", "phase_id", "value"):
+    target_rows = IndicatorTarget.objects.filter(
+        Q(indicator__project__programme=programme) | Q(indicator__pairing__programme=programme)
+    )
+    if indicator_ids is not None:
+        target_rows = target_rows.filter(indicator__in=indicator_ids)
+    for indicator_id, year, phase_id, value in target_rows.values_list(
+        "indicator_id", "year", "phase_id", "value"
+    ):
         targets[indicator_id].append((year, phase_id, value))
     places = _places(s.institution_id for s in subjects if s.institution_id)
     spans = _spans(programme, today)

@@ -54,6 +54,7 @@ def province(request: AuthenticatedHttpRequest) -> HttpResponse:
                 "indicator_trend": charts.indicator_trend(dashboard),
             },
             "heat_rows": charts.heat_table(dashboard),
+            "heat_legend": charts.heat_legend(),
         },
     )
 

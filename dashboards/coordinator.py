@@ -44,9 +44,8 @@ def coordinator_consortia(user: User) -> QuerySet[Consortium]:
 
 
 def _section(queryset: QuerySet) -> Section:
-    items = list(queryset[:SHOWN])
-    count = len(items) if len(items) < SHOWN else queryset.count()
-    return Section(items, count)
+    """The first items and how many there are (two queries, whatever the number)."""
+    return Section(list(queryset[:SHOWN]), queryset.count())
 
 
 def coordinator_dashboard(

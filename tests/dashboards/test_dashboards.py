@@ -280,3 +280,55 @@ def test_the_export_holds_the_pages_tables(
     # Another province's dashboard cannot be exported by posting its code.
     response = client.post(reverse("outputs:new", args=["dashboard"]), {**params, "region": "44"})
     assert response.status_code == 403
+
+
+def grow(world: World, period: ReportingPeriod, n: int) -> None:
+    """n more colleges in the BNU consortium, each with a report awaiting review, a late
+    report, an indicator behind target and a milestone due soon."""
+    from pairings.models import Membership
+    from schools.models import Institution, InstitutionKind
+
+    area = world.programme.content_areas.first()
+    late = quarter(world, dt.date(2025, 4, 1)) if n else None
+    for i in range(n):
+        college = Institution.objects.create(
+            name=f"加测学院{i}-{n}", kind=InstitutionKind.NORMAL_COLLEGE, region=world.fynu.region
+        )
+        Membership.objects.create(
+            consortium=world.consortium, institution=college, role="supported"
+        )
+        report(world, period, college, status=ReportStatus.SUBMITTED, day=-1)
+        assert late is not None
+        report(world, late, college, status=ReportStatus.DRAFT)
+        project = Project.objects.create(
+            programme=world.programme,
+            area=area,
+            consortium=world.consortium,
+            title=f"加测项目{i}-{n}",
+            starts_on=dt.date(2025, 1, 1),
+            ends_on=dt.date(2025, 12, 31),
+        )
+        project.units.create(institution=college)
+        Milestone.objects.create(project=project, title="汇报", due_on=TODAY + dt.timedelta(days=5))
+        indicator = Indicator.objects.create(project=project, name="培训人次", unit="人次")
+        IndicatorTarget.objects.create(indicator=indicator, phase=world.phase, value=50)
+    summaries_refresh(programme=world.programme)
+
+
+def test_the_coordinator_dashboard_queries_do_not_grow(
+    client, world: World, anhui, django_assert_max_num_queries
+) -> None:
+    q3, _q4 = anhui
+    client.force_login(world.users["bnu_coordinator"])
+    url = reverse("dashboards:coordinator")
+    client.get(url)
+    counts = []
+    for n in (0, 8):
+        grow(world, q3, n)
+        # session, user and scope (7), the consortia (1); each list and its count (review,
+        # late, milestones due, plans, behind: 10), overdue milestones (1), the visit rule (3).
+        with django_assert_max_num_queries(22) as captured:
+            board = client.get(url).context["board"]
+        counts.append(len(captured))
+    assert board.awaiting_review.count == 9 and board.behind.count == 9
+    assert counts[0] == counts[1], counts

@@ -1,7 +1,6 @@
 """The dashboards run a fixed number of queries whatever the size of the programme: each page
 at two sizes of the synthetic Guangdong data (dashboards/synthetic), the counts compared."""
 
-import pytest
 from django.db.models import Count
 from django.urls import reverse
 

@@ -447,6 +447,24 @@ def summaries_refresh_later(programme_id: int) -> None:
     transaction.on_commit(lambda: tasks.summaries_refresh.delay(programme_id))
 
 
+def summaries_indicators_changed(indicator_ids: list[int]) -> None:
+    """Indicators (or their targets, or typed actuals) changed: their standings are
+    recounted after the commit (the per-quarter totals follow at the nightly rebuild)."""
+    from dashboards import tasks
+
+    transaction.on_commit(lambda: tasks.indicators_summaries_refresh.delay(indicator_ids))
+
+
+def indicators_summaries_refresh(*, indicator_ids: list[int]) -> None:
+    by_programme: dict[int, list[int]] = defaultdict(list)
+    for pk, project_programme, pairing_programme in Indicator.objects.filter(
+        pk__in=indicator_ids
+    ).values_list("pk", "project__programme_id", "pairing__programme_id"):
+        by_programme[project_programme or pairing_programme].append(pk)
+    for programme in Programme.objects.filter(pk__in=list(by_programme)):
+        standings_refresh(programme=programme, indicator_ids=by_programme[programme.pk])
+
+
 def summaries_reports_changed(reports: list[QuarterlyReport]) -> None:
     """Reports were opened, submitted, returned, approved or reopened: their slots follow now;
     their indicators' standings and their periods' totals are recounted after the commit."""

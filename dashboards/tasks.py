@@ -24,6 +24,11 @@ def reports_summaries_refresh(report_ids: list[int]) -> None:
 
 
 @shared_task
+def indicators_summaries_refresh(indicator_ids: list[int]) -> None:
+    services.indicators_summaries_refresh(indicator_ids=indicator_ids)
+
+
+@shared_task
 def summaries_refresh_all() -> int:
     """Nightly: every programme's summaries, so standings follow the calendar (the share of
     a round that has passed) and nothing missed by the per-report updates lingers."""

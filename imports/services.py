@@ -25,10 +25,12 @@ from django.utils.translation import gettext as _
 
 from accounts.selectors import can_import
 from config.services import ProgressWriter
+from dashboards.services import summaries_refresh_later
 from imports.importers import Importer, importer_for
 from imports.importers.base import Check
 from imports.models import WORKING, ImportBatch, ImportStatus
 from imports.workbook import ImportFileError, TableError, Workbook, check_archive
+from outputs.exporters.base import param_pk
 
 logger = logging.getLogger(__name__)
 
@@ -270,6 +272,9 @@ def batch_apply(batch_pk: int) -> ImportBatch:
             stage="",
             heartbeat_at=now,
         )
+        programme_id = param_pk(batch.params, "programme")
+        if programme_id:  # pairings, institutions or applications of a programme changed
+            summaries_refresh_later(programme_id)
     batch.refresh_from_db()
     return batch
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.selectors import can_edit_indicator
+from dashboards.services import summaries_indicators_changed
 from pairings.models import Pairing
 from programmes.models import Phase
 from projects.choices import IndicatorKind, TargetBasis
@@ -178,6 +179,7 @@ def indicator_save(
         item.order = order
         item.full_clean(exclude=["indicator"])
         item.save()
+    summaries_indicators_changed([indicator.pk])
     return indicator
 
 
@@ -200,4 +202,5 @@ def indicator_actual_record(
     actual.ends_on, actual.value, actual.note, actual.recorded_by = ends_on, value, note, user
     actual.full_clean(validate_constraints=False)
     actual.save()
+    summaries_indicators_changed([indicator.pk])
     return actual

@@ -332,3 +332,24 @@ def test_the_coordinator_dashboard_queries_do_not_grow(
         counts.append(len(captured))
     assert board.awaiting_review.count == 9 and board.behind.count == 9
     assert counts[0] == counts[1], counts
+
+
+def test_a_changed_target_moves_the_standing(
+    world: World, anhui, training: Indicator, django_capture_on_commit_callbacks
+) -> None:
+    from projects.services.indicators import indicator_save
+
+    standing = IndicatorStanding.objects.get(indicator=training, phase=world.phase)
+    assert (standing.target, standing.percent) == (Decimal(100), 60)
+    with django_capture_on_commit_callbacks(execute=True):
+        indicator_save(
+            user=world.users["admin"],
+            indicator=training,
+            targets=[IndicatorTarget(phase=world.phase, value=Decimal(50))],
+        )
+    standing = IndicatorStanding.objects.get(indicator=training, phase=world.phase)
+    assert (standing.target, standing.percent, standing.standing) == (
+        Decimal(50),
+        120,
+        Standing.ON_TRACK,
+    )

@@ -9,7 +9,9 @@ after the commit a task recounts the indicators it reported and its period's tot
 import datetime as dt
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -34,6 +36,7 @@ from reports.selectors import reporters_by_period
 from schools.models import Institution
 
 RECEIVED = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
+_deferred: ContextVar[bool] = ContextVar("summaries_deferred", default=False)
 BATCH = 2000
 
 Place = tuple[str, str, str]  # region code, zone, kind
@@ -439,9 +442,22 @@ def summaries_refresh(*, programme: Programme, today: dt.date | None = None) -> 
     return Refreshed(slots, standings, totals, seconds)
 
 
+@contextmanager
+def summaries_deferred() -> Iterator[None]:
+    """For bulk writers (the demo loader): no per-report or per-indicator refresh inside;
+    the caller rebuilds the summaries once at the end."""
+    token = _deferred.set(True)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+
+
 def summaries_refresh_later(programme_id: int) -> None:
     """After the current transaction commits, rebuild the programme's summaries in a task
     (pairings, memberships or periods changed: who owes reports may have changed)."""
+    if _deferred.get():
+        return
     from dashboards import tasks
 
     transaction.on_commit(lambda: tasks.summaries_refresh.delay(programme_id))
@@ -450,6 +466,8 @@ def summaries_refresh_later(programme_id: int) -> None:
 def summaries_indicators_changed(indicator_ids: list[int]) -> None:
     """Indicators (or their targets, or typed actuals) changed: their standings are
     recounted after the commit (the per-quarter totals follow at the nightly rebuild)."""
+    if _deferred.get():
+        return
     from dashboards import tasks
 
     transaction.on_commit(lambda: tasks.indicators_summaries_refresh.delay(indicator_ids))
@@ -468,7 +486,7 @@ def indicators_summaries_refresh(*, indicator_ids: list[int]) -> None:
 def summaries_reports_changed(reports: list[QuarterlyReport]) -> None:
     """Reports were opened, submitted, returned, approved or reopened: their slots follow now;
     their indicators' standings and their periods' totals are recounted after the commit."""
-    if not reports:
+    if not reports or _deferred.get():
         return
     for report in reports:
         slot_update(report)

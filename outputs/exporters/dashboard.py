@@ -145,7 +145,7 @@ def dashboard_workbook(d: Dashboard) -> Workbook:
         ],
     )
     zone_headers = [
-        f"{label}{suffix}" for _z, label in d.zones for suffix in (_("实际"), _("目标"))
+        f"{label} · {suffix}" for _z, label in d.zones for suffix in (_("实际"), _("目标"))
     ]
     _sheet(
         book,
@@ -267,4 +267,4 @@ class DashboardExporter(Exporter):
         data = workbook_bytes(dashboard_workbook(dashboard))
         progress(2, 2, _("完成"))
         place = dashboard.filters.place_name
-        return Output(f"{place}数据看板.xlsx", XLSX, data)
+        return Output(_("%(place)s数据看板.xlsx") % {"place": place}, XLSX, data)

@@ -6,8 +6,10 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
 from bulletins.demo import build_bulletins
-from programmes.demo import applications, guangdong, seeds, users
+from dashboards.services import summaries_deferred, summaries_refresh
+from programmes.demo import applications, guangdong, guangdong_work, seeds, users
 from programmes.demo.regions import clear_cache
+from programmes.models import Programme
 from projects.demo import build_work
 from reports.demo import build_reports
 from schools.services import regions_load_country
@@ -30,7 +32,7 @@ class Command(BaseCommand):
         added = regions_load_country()
         self.stdout.write(f"行政区划：新增 {added} 个地区。")
         clear_cache()
-        with transaction.atomic():
+        with transaction.atomic(), summaries_deferred():
             for build in (
                 seeds.build_national,
                 seeds.build_jiangxi,
@@ -47,7 +49,10 @@ class Command(BaseCommand):
             applications.build_applications()
             build_work()
             build_reports()
+            guangdong_work.build_guangdong_work()
             build_bulletins()
+            for programme in Programme.objects.all():  # the dashboards' summaries, once
+                summaries_refresh(programme=programme)
         self.stdout.write(
             self.style.SUCCESS(f"示例数据已就绪，用时 {time.perf_counter() - started:.1f} 秒。")
         )

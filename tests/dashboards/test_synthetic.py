@@ -4,7 +4,6 @@ of statuses, lateness and gaps the dashboards have to show."""
 
 import datetime as dt
 import hashlib
-import json
 from io import StringIO
 
 import pytest
@@ -22,18 +21,8 @@ from projects.models import Indicator, IndicatorTarget, Milestone, Project, Resp
 from reports.models import IndicatorValue, QuarterlyReport, ReportStatus
 from reports.selectors import indicators_reported_by, reporters_by_period
 from schools.models import Institution, Zone
-from schools.services import COUNTRY_DIVISIONS, regions_load_country
 
 TINY, TINIER = "0.01", "0.005"  # both complete: every kind of row, status and pairing
-
-
-@pytest.fixture
-def guangdong(db, tmp_path) -> None:
-    """Guangdong's real regions and zones alone (the whole country takes longer)."""
-    country = json.loads(COUNTRY_DIVISIONS.read_text(encoding="utf-8"))
-    path = tmp_path / "guangdong.json"
-    path.write_text(json.dumps([p for p in country if p["code"] == "44"]), encoding="utf-8")
-    regions_load_country(path)
 
 
 def generate(*args: str, scale: str = TINY) -> str:
@@ -88,7 +77,7 @@ def digest() -> str:
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 
 
-def test_same_seed_same_data_and_replace_only_when_asked(guangdong) -> None:
+def test_same_seed_same_data_and_replace_only_when_asked(guangdong_regions) -> None:
     out = generate(scale=TINIER)
     assert "季度报告" in out and "共用时" in out
     first = digest()
@@ -109,7 +98,7 @@ def test_refuses_without_guangdong_regions(db) -> None:
     assert not Programme.objects.exists()
 
 
-def test_pairings_projects_and_reports_follow_the_rules(guangdong) -> None:
+def test_pairings_projects_and_reports_follow_the_rules(guangdong_regions) -> None:
     generate()
     programme = Programme.objects.get(slug=DEFAULT_SLUG)
     assert programme.pairing_parties_report

@@ -16,12 +16,12 @@ def _number(value: Decimal | int | None) -> float | None:
     return None if value is None else float(value)
 
 
-def heat_map(dashboard: Dashboard) -> dict[str, Any]:
+def heat_map(dashboard: Dashboard, rows: list[tuple[Any, list["HeatCell"]]]) -> dict[str, Any]:
     """Children × quarters, coloured by completeness (or timeliness); a click opens the late
     reports of that place and quarter."""
     f = dashboard.filters
     cells = []
-    for row, (child, heat_cells) in enumerate(heat_table(dashboard)):
+    for row, (child, heat_cells) in enumerate(rows):
         for column, (period, cell) in enumerate(zip(f.periods, heat_cells, strict=True)):
             tip = _(
                 "%(place)s · %(period)s：应报 %(expected)s，已报 %(received)s，"

@@ -4,6 +4,7 @@ view can be bookmarked and shared, checked against the user's scope."""
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlencode
 
@@ -11,7 +12,7 @@ from django.http import Http404, QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.selectors import User, programmes_visible_to, scope_of
+from accounts.selectors import User, dashboard_programmes_of, scope_of
 from programmes.models import Phase, Programme
 from projects.choices import IndicatorKind
 from projects.models import IndicatorTemplate
@@ -24,6 +25,8 @@ METRICS = ("completeness", "timeliness")
 @dataclass(frozen=True)
 class Filters:
     programme: Programme
+    programmes: list[Programme]  # what the user may choose from
+    phases: list[Phase]
     phase: Phase | None
     period: ReportingPeriod | None
     periods: list[ReportingPeriod]  # the round's periods opened so far, earliest first
@@ -53,7 +56,8 @@ class Filters:
             return []
         return [p for p in self.periods if p.starts_on <= self.period.starts_on]
 
-    def params(self, **changes: Any) -> dict[str, str]:
+    @cached_property
+    def _params(self) -> dict[str, str]:
         values = {
             "programme": self.programme.slug,
             "round": str(self.phase.number) if self.phase else "",
@@ -64,12 +68,22 @@ class Filters:
             "indicator": self.template.code if self.template else "",
             "metric": self.metric,
         }
-        values.update({k: "" if v is None else str(v) for k, v in changes.items()})
         return {k: v for k, v in values.items() if v}
+
+    def params(self, **changes: Any) -> dict[str, str]:
+        """The filters of this view as URL parameters, some of them changed."""
+        if not changes:
+            return self._params
+        values = {**self._params, **{k: "" if v is None else str(v) for k, v in changes.items()}}
+        return {k: v for k, v in values.items() if v}
+
+    @cached_property
+    def _query(self) -> str:
+        return urlencode(self._params)
 
     def query(self, **changes: Any) -> str:
         """The URL query string of this view with some filters changed."""
-        return urlencode(self.params(**changes))
+        return urlencode(self.params(**changes)) if changes else self._query
 
     def breadcrumbs(self) -> list[tuple[str, str | None]]:
         """全国 (national programmes) › province › … › institution, each with its query
@@ -87,17 +101,7 @@ class Filters:
 
 
 def dashboard_programmes(user: User) -> list[Programme]:
-    """Programmes a provincial dashboard can show the user: administrators all; a provincial
-    department those of its province and the national ones (limited to its province)."""
-    scope = scope_of(user)
-    programmes = programmes_visible_to(user).select_related("region").order_by("starts_on", "pk")
-    if scope.is_admin:
-        return list(programmes)
-    return [
-        p
-        for p in programmes
-        if p.region is None or any(p.region.code.startswith(c) for c in scope.provinces)
-    ]
+    return list(dashboard_programmes_of(user).select_related("region").order_by("starts_on", "pk"))
 
 
 def _pick(items: list[Any], key: str, value: str | None) -> Any:
@@ -159,6 +163,8 @@ def filters_from(*, user: User, params: QueryDict, today: dt.date | None = None)
     kind = params.get("kind", "")
     return Filters(
         programme=programme,
+        programmes=programmes,
+        phases=phases,
         phase=phase,
         period=period,
         periods=period_list,

@@ -304,34 +304,39 @@ def dashboard_build(f: Filters) -> Dashboard:
             child.tally.add(row)
     if f.period is not None:
         tally = trend_tallies.get(f.period.pk, Tally())
-    for row in round_slots.values(group).annotate(n=Count("institution", distinct=True)).order_by():
+    # Participants: each institution has one place and one kind, so one GROUP BY serves both.
+    kinds = dict(InstitutionKind.choices)
+    per_kind: dict[str, int] = defaultdict(int)
+    for row in (
+        round_slots.values(group, "kind").annotate(n=Count("institution", distinct=True)).order_by()
+    ):
+        per_kind[row["kind"]] += row["n"]
         child = children.find(row[group])
         if child is not None:
             child.institutions += row["n"]
-
-    # Participants, pairings and projects.
-    kinds = dict(InstitutionKind.choices)
     institutions_by_kind = [
-        (str(kinds.get(row["kind"], row["kind"])), row["n"])
-        for row in round_slots.values("kind")
-        .annotate(n=Count("institution", distinct=True))
-        .order_by("-n")
+        (str(kinds.get(kind, kind)), n) for kind, n in sorted(per_kind.items(), key=lambda i: -i[1])
     ]
+
+    # Pairings by kind and by the place of each side, in one GROUP BY.
     pairings = pairings_of(f)
     pairing_kinds = dict(Pairing._meta.get_field("kind").choices or [])
-    pairings_by_kind = [
-        (str(pairing_kinds.get(row["kind"], row["kind"])), row["n"])
-        for row in pairings.values("kind").annotate(n=Count("pk")).order_by("-n")
-    ]
-    for side, attribute in (
-        ("supporter", "pairings_supporting"),
-        ("supported", "pairings_supported"),
-    ):
-        key = f"{side}_id" if children.by_institution else f"{side}__region__code"
-        for row in pairings.values(key).annotate(n=Count("pk")).order_by():
-            child = children.find(row[key])
+    sides = ("supporter_id", "supported_id")
+    if not children.by_institution:
+        sides = ("supporter__region__code", "supported__region__code")
+    per_pairing_kind: dict[str, int] = defaultdict(int)
+    for row in pairings.values("kind", *sides).annotate(n=Count("pk")).order_by():
+        per_pairing_kind[row["kind"]] += row["n"]
+        for side, attribute in zip(
+            sides, ("pairings_supporting", "pairings_supported"), strict=True
+        ):
+            child = children.find(row[side])
             if child is not None:
                 setattr(child, attribute, getattr(child, attribute) + row["n"])
+    pairings_by_kind = [
+        (str(pairing_kinds.get(kind, kind)), n)
+        for kind, n in sorted(per_pairing_kind.items(), key=lambda i: -i[1])
+    ]
     statuses = list(ProjectStatus.values)
     areas: dict[str, list[int]] = {}
     for row in (
@@ -343,19 +348,37 @@ def dashboard_build(f: Filters) -> Dashboard:
         counts = areas.setdefault(row["area__name"], [0] * len(statuses))
         counts[statuses.index(row["status"])] += row["n"]
 
-    # Indicators: standings, and target vs actual per programme indicator.
+    # Indicators: standings and targets in one GROUP BY (template × place × zone × standing),
+    # actuals from the per-quarter totals.
     standing_counts: dict[str, int] = dict.fromkeys(Standing.values, 0)
     group = children.key("institution_id")
-    for row in standings.values(group, "standing").annotate(n=Count("pk")).order_by():
+    by_zone: dict[tuple[int, Any], Attainment] = {}
+    by_child: dict[tuple[int, Any], Attainment] = {}
+    for row in (
+        standings.values("template_id", group, "zone", "standing")
+        .annotate(n=Count("pk"), target_sum=Sum("target"), targets_n=Count("target"))
+        .order_by()
+    ):
         standing_counts[row["standing"]] += row["n"]
         child = children.find(row[group])
         if child is not None and row["standing"] == Standing.ON_TRACK:
             child.on_track += row["n"]
         elif child is not None and row["standing"] == Standing.BEHIND:
             child.behind += row["n"]
+        if row["template_id"] is None:
+            continue
+        _add_target(f, by_zone, (row["template_id"], row["zone"]), row)
+        if f.template is not None and row["template_id"] == f.template.pk:
+            _add_target(f, by_child, (row["template_id"], row[group]), row)
     cells = _reported(f)
-    indicators, zones = _indicator_table(f, standings, cells)
-    _child_attainment(f, children, standings)
+    indicators, zones = _indicator_table(f, _add_actuals(f, by_zone, cells))
+    if f.template is not None:
+        reported = _reported(f, group, template=f.template)
+        for (_template, key), part in _add_actuals(f, by_child, reported).items():
+            child = children.find(key)
+            if child is not None:
+                child.attainment.aggregation = f.template.aggregation
+                _merge(child.attainment, part)
     trend = _trend(f, trend_tallies, cells)
     visits_required, visits_done = _visits(f, pairings)
     state = SummaryState.objects.filter(programme=f.programme).first()
@@ -418,32 +441,19 @@ def _reported(f: Filters, key: str = "zone", template: Any = None) -> Cells:
     return cells
 
 
-def _targets(
-    f: Filters, standings: QuerySet[IndicatorStanding], key: str
-) -> dict[tuple[int, Any], Attainment]:
-    """(template, key) → the targets and standings of its indicators (no actuals yet)."""
-    aggregation = {t.pk: t.aggregation for t in f.templates}
-    result: dict[tuple[int, Any], Attainment] = {}
-    for row in (
-        standings.filter(template__isnull=False)
-        .values("template_id", key)
-        .annotate(
-            target_sum=Sum("target"),
-            targets_n=Count("target"),
-            indicators_n=Count("pk"),
-            behind_n=Count("pk", filter=Q(standing=Standing.BEHIND)),
-        )
-        .order_by()
-    ):
-        a = result.setdefault(
-            (row["template_id"], row[key]),
-            Attainment(aggregation.get(row["template_id"], Aggregation.SUM)),
-        )
-        a.target += row["target_sum"] or 0
-        a.targets += row["targets_n"]
-        a.indicators += row["indicators_n"]
-        a.behind += row["behind_n"]
-    return result
+def _add_target(
+    f: Filters, result: dict[tuple[int, Any], Attainment], key: tuple[int, Any], row: dict
+) -> None:
+    """Add a grouped row of standings (its indicators, targets, how many behind)."""
+    a = result.get(key)
+    if a is None:
+        template = next((t for t in f.templates if t.pk == key[0]), None)
+        a = result[key] = Attainment(template.aggregation if template else Aggregation.SUM)
+    a.target += row["target_sum"] or 0
+    a.targets += row["targets_n"]
+    a.indicators += row["n"]
+    if row["standing"] == Standing.BEHIND:
+        a.behind += row["n"]
 
 
 def _add_actuals(
@@ -470,10 +480,9 @@ def _merge(into: Attainment, other: Attainment) -> None:
 
 
 def _indicator_table(
-    f: Filters, standings: QuerySet[IndicatorStanding], cells: Cells
+    f: Filters, by_zone: dict[tuple[int, Any], Attainment]
 ) -> tuple[list[tuple[Any, Attainment, dict[str, Attainment]]], list[tuple[str, str]]]:
     """Each programme indicator: the place's target and actual, and the same per zone."""
-    by_zone = _add_actuals(f, _targets(f, standings, "zone"), cells)
     zones_present = sorted({zone for (_t, zone) in by_zone if zone})
     labels = dict(Zone.choices)
     rows = []
@@ -489,24 +498,6 @@ def _indicator_table(
                 per_zone[zone] = part
         rows.append((template, overall, per_zone))
     return rows, [(zone, str(labels.get(zone, zone))) for zone in zones_present]
-
-
-def _child_attainment(
-    f: Filters, children: _Children, standings: QuerySet[IndicatorStanding]
-) -> None:
-    """The indicator in focus, target and actual per child of the drill-down."""
-    if f.template is None:
-        return
-    key = children.key("institution_id")
-    template_standings = standings.filter(template=f.template)
-    parts = _add_actuals(
-        f, _targets(f, template_standings, key), _reported(f, key, template=f.template)
-    )
-    for (_template, code), part in parts.items():
-        child = children.find(code)
-        if child is not None:
-            child.attainment.aggregation = f.template.aggregation
-            _merge(child.attainment, part)
 
 
 def _institution_values(indicator_ids: Iterable[int]) -> list[dict[str, Any]]:

@@ -11,7 +11,7 @@ from accounts.selectors import can_view_province_dashboard, scope_of
 from config.http import AuthenticatedHttpRequest
 from dashboards import charts
 from dashboards.coordinator import coordinator_consortia, coordinator_dashboard
-from dashboards.filters import dashboard_programmes, filters_from
+from dashboards.filters import filters_from
 from dashboards.selectors import dashboard_build, late_slots
 from schools.models import InstitutionKind
 
@@ -38,22 +38,22 @@ def province(request: AuthenticatedHttpRequest) -> HttpResponse:
     _check_province_access(request)
     f = filters_from(user=request.user, params=request.GET)
     dashboard = dashboard_build(f)
+    heat_rows = charts.heat_table(dashboard)
     return render(
         request,
         "dashboards/province.html",
         {
             "d": dashboard,
             "f": f,
-            "programmes": dashboard_programmes(request.user),
             "kinds": InstitutionKind.choices,
             "charts": {
-                "heat": charts.heat_map(dashboard),
+                "heat": charts.heat_map(dashboard, heat_rows),
                 "child_indicator": charts.indicator_by_child(dashboard),
                 "zones": charts.zones_side_by_side(dashboard),
                 "reporting_trend": charts.reporting_trend(dashboard),
                 "indicator_trend": charts.indicator_trend(dashboard),
             },
-            "heat_rows": charts.heat_table(dashboard),
+            "heat_rows": heat_rows,
             "heat_legend": charts.heat_legend(),
         },
     )

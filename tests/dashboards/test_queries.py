@@ -31,17 +31,18 @@ def pages() -> dict[str, str]:
     }
 
 
-# Queries: session + user (2), the scope (4), the programmes, rounds, quarters, region and its
-# lineage, templates (6); then one GROUP BY per figure — reports by place × quarter,
-# institutions by place and by kind, pairings by kind and by each side's place, projects by
-# area × status, standings by place, targets by zone and by place, values by zone and by
-# place, visits, the refresh time — and the child regions. The late list: the page of slots.
+# Queries: session + user (2), the scope (5), the programmes, rounds, quarters, region,
+# templates (5); then one GROUP BY per figure — reports by place × quarter, institutions by
+# place × kind, pairings by kind × both sides' places, projects by area × status, standings
+# and targets by indicator × place × zone × standing, values by zone and by place, visits,
+# the refresh time — and the child regions. Deeper levels add the region's parents (the
+# breadcrumb) and, in a county, its institutions as rows. The late list: the page of slots.
 MAX_QUERIES = {
-    "province": 30,
-    "prefecture": 31,  # + the prefecture's parent for the breadcrumb
-    "county": 33,  # + its parents; its institutions (not child regions) are the rows
-    "institution": 32,  # + the institution; its own indicators' values
-    "filtered": 30,
+    "province": 22,
+    "prefecture": 23,
+    "county": 25,
+    "institution": 24,
+    "filtered": 22,
     "late": 13,
 }
 

@@ -10,7 +10,8 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
 from dashboards.filters import Filters
@@ -243,9 +244,21 @@ class _Children:
         self.lengths = sorted({len(code) for code in self.rows}, reverse=True)
         self.own = Child(f.code, _("本级直属单位"), f.params(), drill=False)
 
-    def key(self, field: str) -> str:
-        """The field to group rows by."""
-        return field if self.by_institution else "region_code"
+    def place(
+        self,
+        queryset: QuerySet,
+        code: str = "region_code",
+        pk: str = "institution_id",
+        name: str = "place",
+    ) -> QuerySet:
+        """The queryset annotated with the drill-down row each record falls in (`name`): the
+        institution in a county; else the region code cut to the children's length when
+        they all have one (the database then groups by child, not by every county)."""
+        if self.by_institution:
+            return queryset.annotate(**{name: F(pk)})
+        if len(self.lengths) == 1:
+            return queryset.annotate(**{name: Substr(code, 1, self.lengths[0])})
+        return queryset.annotate(**{name: F(code)})
 
     def find(self, key: Any) -> Child | None:
         key = str(key)
@@ -293,8 +306,9 @@ def dashboard_build(f: Filters) -> Dashboard:
     # Reports: the quarter's tally, and every quarter of the round by child (the heat map).
     tally = Tally()
     trend_tallies: dict[int, Tally] = defaultdict(Tally)
-    group = children.key("institution_id")
-    for row in round_slots.values(group, "period_id").annotate(**TALLY, **_late(f)).order_by():
+    group = "place"
+    placed_slots = children.place(round_slots)
+    for row in placed_slots.values(group, "period_id").annotate(**TALLY, **_late(f)).order_by():
         trend_tallies[row["period_id"]].add(row)
         child = children.find(row[group])
         if child is None:
@@ -308,7 +322,9 @@ def dashboard_build(f: Filters) -> Dashboard:
     kinds = dict(InstitutionKind.choices)
     per_kind: dict[str, int] = defaultdict(int)
     for row in (
-        round_slots.values(group, "kind").annotate(n=Count("institution", distinct=True)).order_by()
+        placed_slots.values(group, "kind")
+        .annotate(n=Count("institution", distinct=True))
+        .order_by()
     ):
         per_kind[row["kind"]] += row["n"]
         child = children.find(row[group])
@@ -321,11 +337,14 @@ def dashboard_build(f: Filters) -> Dashboard:
     # Pairings by kind and by the place of each side, in one GROUP BY.
     pairings = pairings_of(f)
     pairing_kinds = dict(Pairing._meta.get_field("kind").choices or [])
-    sides = ("supporter_id", "supported_id")
-    if not children.by_institution:
-        sides = ("supporter__region__code", "supported__region__code")
+    sides = ("supporter_place", "supported_place")
+    placed_pairings = pairings
+    for side, name in zip(("supporter", "supported"), sides, strict=True):
+        placed_pairings = children.place(
+            placed_pairings, f"{side}__region__code", f"{side}_id", name=name
+        )
     per_pairing_kind: dict[str, int] = defaultdict(int)
-    for row in pairings.values("kind", *sides).annotate(n=Count("pk")).order_by():
+    for row in placed_pairings.values("kind", *sides).annotate(n=Count("pk")).order_by():
         per_pairing_kind[row["kind"]] += row["n"]
         for side, attribute in zip(
             sides, ("pairings_supporting", "pairings_supported"), strict=True
@@ -351,11 +370,11 @@ def dashboard_build(f: Filters) -> Dashboard:
     # Indicators: standings and targets in one GROUP BY (template × place × zone × standing),
     # actuals from the per-quarter totals.
     standing_counts: dict[str, int] = dict.fromkeys(Standing.values, 0)
-    group = children.key("institution_id")
     by_zone: dict[tuple[int, Any], Attainment] = {}
     by_child: dict[tuple[int, Any], Attainment] = {}
     for row in (
-        standings.values("template_id", group, "zone", "standing")
+        children.place(standings)
+        .values("template_id", group, "zone", "standing")
         .annotate(n=Count("pk"), target_sum=Sum("target"), targets_n=Count("target"))
         .order_by()
     ):
@@ -373,7 +392,7 @@ def dashboard_build(f: Filters) -> Dashboard:
     cells = _reported(f)
     indicators, zones = _indicator_table(f, _add_actuals(f, by_zone, cells))
     if f.template is not None:
-        reported = _reported(f, group, template=f.template)
+        reported = _reported(f, children, template=f.template)
         for (_template, key), part in _add_actuals(f, by_child, reported).items():
             child = children.find(key)
             if child is not None:
@@ -404,18 +423,19 @@ def dashboard_build(f: Filters) -> Dashboard:
 Cells = dict[tuple[int, Any, int], tuple[Decimal, int]]  # (template, zone, period) → total, n
 
 
-def _reported(f: Filters, key: str = "zone", template: Any = None) -> Cells:
-    """Reported values of the round by programme indicator, `key` and period: from the
-    totals, or — for one institution — from the values of its own indicators."""
+def _reported(f: Filters, children: "_Children | None" = None, template: Any = None) -> Cells:
+    """Reported values of the round by programme indicator, place and period — by zone when
+    no `children` are given: from the totals, or — for one institution, or a county's
+    institutions one by one — from the values of their own indicators (the totals are kept
+    by region, not by institution)."""
     cells: Cells = {}
-    if f.institution is not None or key == "institution_id":
-        # One institution, or a county's institutions one by one: their own indicators'
-        # values (the totals are kept by region, not by institution).
+    by_institution = children is not None and children.by_institution
+    if f.institution is not None or by_institution:
         indicators = standings_of(f).filter(template__isnull=False)
         if template is not None:
             indicators = indicators.filter(template=template)
         owners = {
-            indicator: (template_id, institution if key == "institution_id" else zone)
+            indicator: (template_id, institution if by_institution else zone)
             for indicator, template_id, institution, zone in indicators.values_list(
                 "indicator_id", "template_id", "institution_id", "zone"
             )
@@ -432,6 +452,9 @@ def _reported(f: Filters, key: str = "zone", template: Any = None) -> Cells:
     totals = totals_of(f).filter(period__in=[p.pk for p in f.periods])
     if template is not None:
         totals = totals.filter(template=template)
+    key = "zone"
+    if children is not None:
+        totals, key = children.place(totals), "place"
     for row in (
         totals.values("template_id", key, "period_id")
         .annotate(total_sum=Sum("total"), n=Sum("count"))

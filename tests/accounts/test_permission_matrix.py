@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the matrix is one row per role, one column per page)
 """The permission matrix: every role × every page × objects inside and outside its scope.
 
 One table drives the test; a new page joins PAGES and every role must then say what it gets.

@@ -207,7 +207,7 @@ def test_the_coordinator_sees_what_needs_doing(client, world: World, anhui, trai
     q3, _q4 = anhui
     project = Project.objects.create(
         programme=world.programme,
-        area=world.programme.content_areas.first(),
+        area=world.programme.content_areas.get(),
         consortium=world.consortium,
         title="骨干教师研修",
         starts_on=dt.date(2025, 1, 1),
@@ -288,7 +288,7 @@ def grow(world: World, period: ReportingPeriod, n: int) -> None:
     from pairings.models import Membership
     from schools.models import Institution, InstitutionKind
 
-    area = world.programme.content_areas.first()
+    area = world.programme.content_areas.get()
     late = quarter(world, dt.date(2025, 4, 1)) if n else None
     for i in range(n):
         college = Institution.objects.create(

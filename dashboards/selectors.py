@@ -21,6 +21,7 @@ from projects.choices import Aggregation, ProjectStatus
 from projects.models import Project, ResponsibleUnit, Visit
 from reports.models import IndicatorValue, ReportStatus
 from reports.selectors import RECEIVED
+from reports.selectors import Tally as ReportTally
 from schools.models import Institution, InstitutionKind, Region, Zone
 
 # Scoped base querysets ------------------------------------------------------------------------
@@ -84,26 +85,15 @@ def projects_of(f: Filters) -> QuerySet[Project]:
 
 
 @dataclass
-class Tally:
+class Tally(ReportTally):
     """Reports owed, received and received by the due date, for one place and period."""
 
-    expected: int = 0
-    received: int = 0
-    timely: int = 0
     late: int = 0  # due date passed and not received on time (missing or late)
     awaiting: int = 0  # submitted, waiting for review
 
     def add(self, row: dict[str, int]) -> None:
         for name in ("expected", "received", "timely", "late", "awaiting"):
             setattr(self, name, getattr(self, name) + row.get(f"{name}_n", 0))
-
-    @property
-    def completeness(self) -> int | None:
-        return round(self.received * 100 / self.expected) if self.expected else None
-
-    @property
-    def timeliness(self) -> int | None:
-        return round(self.timely * 100 / self.expected) if self.expected else None
 
 
 @dataclass

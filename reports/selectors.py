@@ -142,7 +142,7 @@ def review_list(
 
 @dataclass
 class Tally:
-    label: str
+    label: str = ""
     expected: int = 0
     received: int = 0
     timely: int = 0

@@ -29,6 +29,7 @@ from projects.models import (
     Project,
     ResponsibleUnit,
 )
+from projects.services.indicators import DEFINITION_FIELDS
 from reports.models import IndicatorValue, QuarterlyReport, ReportingPeriod, ReportStatus
 from schools.models import Institution, KindGroup, Region, Zone
 
@@ -167,16 +168,7 @@ class ProjectRow:
 
 TEMPLATE_FIELDS = [
     "code",
-    "name",
-    "kind",
-    "unit",
-    "direction",
-    "aggregation",
-    "source",
-    "activity_kind",
-    "participant_kind",
-    "description",
-    "order",
+    *DEFINITION_FIELDS,
     "applies_to",
     "target_basis",
     "target_value",

@@ -15,7 +15,19 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class ReportSlot(models.Model):
+class CountedFor(models.Model):
+    """Where a summary row is counted: the region code, assessment zone and kind of the
+    institution it belongs to (copied, so every filter and GROUP BY stays on one table)."""
+
+    region_code = models.CharField(_("区划代码"), max_length=12)
+    zone = models.CharField(_("考核区域"), max_length=8, blank=True)
+    kind = models.CharField(_("单位类型"), max_length=32)
+
+    class Meta:
+        abstract = True
+
+
+class ReportSlot(CountedFor):
     """应报 — one report an institution owes for one reporting period, and how it stands."""
 
     programme = models.ForeignKey(
@@ -46,9 +58,6 @@ class ReportSlot(models.Model):
         blank=True,
         related_name="+",
     )
-    region_code = models.CharField(_("区划代码"), max_length=12)
-    zone = models.CharField(_("考核区域"), max_length=8, blank=True)
-    kind = models.CharField(_("单位类型"), max_length=32)
     status = models.CharField(_("状态"), max_length=16, blank=True, help_text=_("空：未建报告"))
     received = models.BooleanField(_("已报送"), default=False)
     timely = models.BooleanField(_("按时报送"), default=False)
@@ -76,7 +85,7 @@ class Standing(models.TextChoices):
     NO_TARGET = "no_target", _("未设目标")
 
 
-class IndicatorStanding(models.Model):
+class IndicatorStanding(CountedFor):
     """指标进展 — one indicator's target, actual and standing in one round (or the whole
     programme when it has no rounds), counted for the institution it serves: the supported
     side of its pairing, else its project's lead unit."""
@@ -114,9 +123,6 @@ class IndicatorStanding(models.Model):
     institution = models.ForeignKey(
         "schools.Institution", verbose_name=_("单位"), on_delete=models.CASCADE, related_name="+"
     )
-    region_code = models.CharField(_("区划代码"), max_length=12)
-    zone = models.CharField(_("考核区域"), max_length=8, blank=True)
-    kind = models.CharField(_("单位类型"), max_length=32)
     target = models.DecimalField(_("目标值"), max_digits=14, decimal_places=2, null=True)
     actual = models.DecimalField(_("实际值"), max_digits=14, decimal_places=2, null=True)
     percent = models.IntegerField(_("完成率（%）"), null=True)
@@ -138,7 +144,7 @@ class IndicatorStanding(models.Model):
         return f"{self.indicator_id} · {self.phase_id}: {self.standing}"
 
 
-class IndicatorTotal(models.Model):
+class IndicatorTotal(CountedFor):
     """One period's reported values of a programme indicator (template), summed over the
     indicators counted for one region and kind of institution."""
 
@@ -157,9 +163,6 @@ class IndicatorTotal(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
     )
-    region_code = models.CharField(_("区划代码"), max_length=12)
-    zone = models.CharField(_("考核区域"), max_length=8, blank=True)
-    kind = models.CharField(_("单位类型"), max_length=32)
     total = models.DecimalField(_("合计"), max_digits=16, decimal_places=2)
     count = models.PositiveIntegerField(_("填报个数"))
 

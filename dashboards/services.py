@@ -31,7 +31,13 @@ from programmes.models import Phase, Programme
 from projects.choices import Aggregation, IndicatorKind
 from projects.models import Indicator, IndicatorActual, IndicatorTarget, ResponsibleUnit
 from projects.progress import PeriodValue, quantitative_progress
-from reports.models import IndicatorValue, QuarterlyReport, ReportingPeriod, ReportStatus
+from reports.models import (
+    IndicatorValue,
+    QuarterlyReport,
+    ReportingPeriod,
+    ReportStatus,
+    arrived_by,
+)
 from reports.selectors import reporters_by_period
 from schools.models import Institution
 
@@ -47,10 +53,6 @@ def _places(pks: Iterable[int]) -> dict[int, Place]:
         "pk", "region__code", "region__zone", "kind"
     )
     return {pk: (code, zone, kind) for pk, code, zone, kind in rows}
-
-
-def _is_timely(first: dt.datetime | None, due_on: dt.date) -> bool:
-    return first is not None and timezone.localtime(first).date() <= due_on
 
 
 # Report slots --------------------------------------------------------------------------------
@@ -97,7 +99,7 @@ def slots_refresh(*, programme: Programme, periods: list[ReportingPeriod] | None
                     kind=kind,
                     status=status,
                     received=received,
-                    timely=received and _is_timely(first, period.due_on),
+                    timely=received and first is not None and arrived_by(first, period.due_on),
                     due_on=period.due_on,
                 )
             )
@@ -115,7 +117,7 @@ def slot_update(report: QuarterlyReport) -> None:
         report=report,
         status=report.status,
         received=received,
-        timely=received and _is_timely(first, report.period.due_on),
+        timely=received and first is not None and arrived_by(first, report.period.due_on),
     )
 
 

@@ -57,6 +57,11 @@ class ReportingPeriod(models.Model):
                 raise ValidationError({"locks_on": _("锁定日期不能早于截止日期。")})
 
 
+def arrived_by(moment: dt.datetime, due_on: dt.date) -> bool:
+    """Whether something that arrived at `moment` came by the end of the due date (local)."""
+    return timezone.localtime(moment).date() <= due_on
+
+
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
     SUBMITTED = "submitted", _("已提交待审核")
@@ -154,7 +159,7 @@ class QuarterlyReport(models.Model):
         first = self.first_submitted_at or self.submitted_at
         if first is None:
             return None
-        return timezone.localtime(first).date() <= self.period.due_on
+        return arrived_by(first, self.period.due_on)
 
 
 class ReportSection(models.Model):

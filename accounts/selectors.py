@@ -16,6 +16,7 @@ from guardian.shortcuts import get_objects_for_user
 
 from accounts.models import Affiliation, Role
 from accounts.permissions import ACT, COORDINATE, OVERSEE, REVIEW
+from assessments.models import AssessmentResult, AssessmentRun, AssessmentScheme
 from bulletins.models import BulletinIssue, IssueStatus, NewsItem
 from imports.models import ImportBatch
 from outputs.models import OutputJob
@@ -586,3 +587,60 @@ def can_see_bulletin_issue(user: User, issue: BulletinIssue) -> bool:
     if issue.status != IssueStatus.PUBLISHED:
         return can_edit_bulletin(user, issue.programme)
     return programmes_visible_to(user).filter(pk=issue.programme_id).exists()
+
+
+def assessment_programmes_managed_by(user: User) -> QuerySet[Programme]:
+    """Programmes whose assessment the user sets up, scores and publishes: all for
+    administrators; a provincial department those of its province (seed 004: the province
+    assesses its cities, counties and universities)."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return Programme.objects.all()
+    return Programme.objects.filter(_within("region", scope.provinces))
+
+
+def can_manage_assessment(user: User, scheme: AssessmentScheme) -> bool:
+    scope = scope_of(user)
+    return scope.is_admin or _oversees(scope, scheme.programme.region)
+
+
+def can_enter_assessment_data(user: User, scheme: AssessmentScheme) -> bool:
+    """Managers, and the reviewers named on the scheme."""
+    if can_manage_assessment(user, scheme):
+        return True
+    return user.pk is not None and scheme.reviewers.filter(pk=int(user.pk)).exists()
+
+
+def assessment_results_visible_to(user: User) -> QuerySet[AssessmentResult]:
+    """Managers see every result of their programmes, published or not; an assessed party
+    sees its own results once the province has published them; nobody else any."""
+    scope = scope_of(user)
+    managed = assessment_programmes_managed_by(user)
+    return AssessmentResult.objects.filter(
+        Q(run__scheme__programme__in=managed)
+        | Q(party__in=scope.acting_for, run__published_at__isnull=False)
+    )
+
+
+def assessment_runs_visible_to(user: User) -> QuerySet[AssessmentRun]:
+    """Runs of managed programmes; published runs in which the user's institution has a
+    result (such users see only their own rows in them)."""
+    scope = scope_of(user)
+    own = AssessmentResult.objects.filter(party__in=scope.acting_for).values("run")
+    return AssessmentRun.objects.filter(
+        Q(scheme__programme__in=assessment_programmes_managed_by(user))
+        | Q(pk__in=own, published_at__isnull=False)
+    )
+
+
+def assessment_schemes_visible_to(user: User) -> QuerySet[AssessmentScheme]:
+    """Schemes of managed programmes, schemes the user reviews, and schemes with a published
+    run the user's institution is assessed in (to read the indicators it was scored on)."""
+    if not user.is_authenticated or user.pk is None:
+        return AssessmentScheme.objects.none()
+    published = assessment_runs_visible_to(user).filter(published_at__isnull=False)
+    return AssessmentScheme.objects.filter(
+        Q(programme__in=assessment_programmes_managed_by(user))
+        | Q(reviewers=user.pk)
+        | Q(pk__in=published.values("scheme"))
+    ).distinct()

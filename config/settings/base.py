@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "bulletins",
     "imports",
     "dashboards",
+    "assessments",
 ]
 
 MIDDLEWARE = [

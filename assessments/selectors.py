@@ -1,0 +1,247 @@
+"""Reads of the assessment: who is assessed under a scheme, the tree with its weights, the
+problems that stop scoring, last year's values, and the comparison of zones in a run.
+
+Who may see what is decided in accounts/selectors.py; these functions take what it allowed.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from statistics import median
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from assessments.models import (
+    HUNDRED,
+    AssessmentIndicator,
+    AssessmentResult,
+    AssessmentRun,
+    AssessmentScheme,
+    AssessmentScore,
+    Basis,
+    Column,
+    RunStatus,
+)
+from pairings.models import Pairing
+from schools.models import Institution, KindGroup, RegionLevel
+
+LEVEL_LABELS = {
+    RegionLevel.PREFECTURE: _("地级市"),
+    RegionLevel.COUNTY: _("县（市、区）"),
+    "university": _("高校"),
+}
+
+
+@dataclass(frozen=True)
+class Party:
+    """One assessed party under a scheme: an institution in one column, ranked in a group
+    (the column and the level: cities with cities, counties with counties)."""
+
+    institution: Institution
+    column: str
+    level: str
+
+    @property
+    def group(self) -> str:
+        return f"{self.column}:{self.level}"
+
+
+def group_label(group: str) -> str:
+    column, _sep, level = group.partition(":")
+    return f"{Column(column).label} · {LEVEL_LABELS.get(level, level)}"
+
+
+def parties_of(scheme: AssessmentScheme) -> list[Party]:
+    """The assessed parties. By zone: every city and county education bureau of the
+    programme's province whose region has an assessment zone (annex 4 assesses all city and
+    county governments). By kind of party: the supporting regions (bureaus), supporting
+    universities and supported regions of the programme's pairings (of its round if set)."""
+    if scheme.basis == Basis.ZONE:
+        bureaus = Institution.objects.filter(
+            kind__in=KindGroup.LOCAL_BUREAU, region__zone__in=scheme.columns
+        ).select_related("region")
+        province = scheme.programme.region
+        if province is not None:
+            bureaus = bureaus.filter(region__code__startswith=province.code)
+        return [Party(b, b.region.zone, b.region.level) for b in bureaus.order_by("region__code")]
+    pairings = Pairing.objects.filter(programme=scheme.programme_id)
+    if scheme.phase_id:
+        pairings = pairings.filter(phase=scheme.phase_id)
+    supporters = Institution.objects.filter(pk__in=pairings.values("supporter"))
+    supported = Institution.objects.filter(pk__in=pairings.values("supported"))
+    parties = []
+    for institution in supporters.filter(
+        Q(kind__in=KindGroup.LOCAL_BUREAU) | Q(kind__in=KindGroup.HIGHER)
+    ).select_related("region"):
+        if institution.kind in KindGroup.HIGHER:
+            parties.append(Party(institution, Column.SUPPORTING_UNIVERSITY, "university"))
+        else:
+            parties.append(Party(institution, Column.SUPPORTING_REGION, institution.region.level))
+    for institution in supported.filter(kind__in=KindGroup.LOCAL_BUREAU).select_related("region"):
+        parties.append(Party(institution, Column.SUPPORTED_REGION, institution.region.level))
+    return sorted(parties, key=lambda p: (p.column, p.institution.region.code, p.institution.name))
+
+
+def indicator_tree(
+    scheme: AssessmentScheme,
+) -> list[tuple[AssessmentIndicator, list[AssessmentIndicator]]]:
+    """First-level indicators with their children, weights prefetched (two queries)."""
+    indicators = list(
+        scheme.indicators.select_related("template")
+        .prefetch_related("weights")
+        .order_by("order", "code")
+    )
+    children: dict[int, list[AssessmentIndicator]] = defaultdict(list)
+    for indicator in indicators:
+        if indicator.parent_id is not None:
+            children[indicator.parent_id].append(indicator)
+    return [(i, children[i.pk]) for i in indicators if i.parent_id is None]
+
+
+def weights_of(indicator: AssessmentIndicator) -> dict[str, Decimal]:
+    """The indicator's weight per column (0 where none is set), from prefetched weights."""
+    return {w.column: w.weight for w in indicator.weights.all()}
+
+
+def weight_problems(scheme: AssessmentScheme, weights: dict[tuple[int, str], Decimal]) -> list[str]:
+    """Each level's weights must add up to 100 in every column: the first-level indicators,
+    and the children of every first-level indicator that counts in that column."""
+    problems = []
+    tree = indicator_tree(scheme)
+    for column in scheme.columns:
+        label = Column(column).label
+        top = sum((weights.get((i.pk, column), Decimal(0)) for i, _c in tree), Decimal(0))
+        if top != HUNDRED:
+            problems.append(
+                _("%(column)s：一级指标权重合计为 %(sum)s，应为 100。")
+                % {"column": label, "sum": _number(top)}
+            )
+        for indicator, children in tree:
+            if not children or not weights.get((indicator.pk, column)):
+                continue
+            total = sum((weights.get((c.pk, column), Decimal(0)) for c in children), Decimal(0))
+            if total != HUNDRED:
+                problems.append(
+                    _("%(column)s：“%(indicator)s”的二级指标权重合计为 %(sum)s，应为 100。")
+                    % {"column": label, "indicator": indicator, "sum": _number(total)}
+                )
+    return problems
+
+
+def _number(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def scheme_problems(scheme: AssessmentScheme) -> list[str]:
+    """What stops a scheme from being scored, in Chinese, each naming the indicator or column."""
+    tree = indicator_tree(scheme)
+    if not tree:
+        return [_("方案还没有指标。")]
+    problems = []
+    for indicator, children in tree:
+        for leaf in children or [indicator]:
+            if not leaf.rule:
+                problems.append(_("“%(indicator)s”尚未设置计分规则。") % {"indicator": leaf})
+        if children and indicator.rule:
+            problems.append(
+                _("“%(indicator)s”有二级指标，按二级指标加权计分，不应再设置计分规则。")
+                % {"indicator": indicator}
+            )
+    weights: dict[tuple[int, str], Decimal] = {
+        (i.pk, w.column): w.weight
+        for top, children in tree
+        for i in [top, *children]
+        for w in i.weights.all()
+    }
+    return problems + weight_problems(scheme, weights)
+
+
+def previous_scheme(scheme: AssessmentScheme) -> AssessmentScheme | None:
+    """Last year's scheme of the same programme and basis (its latest version)."""
+    return (
+        AssessmentScheme.objects.filter(
+            programme=scheme.programme_id, basis=scheme.basis, year=scheme.year - 1
+        )
+        .order_by("-version")
+        .first()
+    )
+
+
+def last_published_run(scheme: AssessmentScheme | None) -> AssessmentRun | None:
+    if scheme is None:
+        return None
+    return (
+        AssessmentRun.objects.filter(
+            scheme__programme=scheme.programme_id,
+            scheme__basis=scheme.basis,
+            scheme__year=scheme.year,
+            status=RunStatus.DONE,
+            published_at__isnull=False,
+        )
+        .order_by("-published_at")
+        .first()
+    )
+
+
+def raw_values_of_run(run: AssessmentRun | None) -> dict[tuple[str, int], Decimal]:
+    """(indicator code, party) → raw value of a run (last year's values for value-added)."""
+    if run is None:
+        return {}
+    rows = AssessmentScore.objects.filter(result__run=run, raw__isnull=False).values_list(
+        "indicator__code", "result__party", "raw"
+    )
+    return {(code, party): raw for code, party, raw in rows if raw is not None}
+
+
+@dataclass(frozen=True)
+class GroupSummary:
+    group: str
+    label: str
+    parties: int
+    mean: Decimal
+    median: Decimal
+    best: Decimal
+    worst: Decimal
+
+
+def run_comparison(results: QuerySet[AssessmentResult]) -> list[GroupSummary]:
+    """Totals compared between ranking groups (珠三角 cities vs 粤东粤西粤北 cities …)."""
+    totals: dict[str, list[Decimal]] = defaultdict(list)
+    for group, total in results.values_list("group", "total"):
+        totals[group].append(total)
+    return [
+        GroupSummary(
+            group=group,
+            label=group_label(group),
+            parties=len(values),
+            mean=round(sum(values, Decimal(0)) / len(values), 2),
+            median=round(Decimal(median(values)), 2),
+            best=max(values),
+            worst=min(values),
+        )
+        for group, values in sorted(totals.items())
+    ]
+
+
+def first_level_means(
+    run: AssessmentRun,
+) -> tuple[list[AssessmentIndicator], list[tuple[str, list[Decimal | None]]]]:
+    """Each group's mean score (out of 100) on each first-level indicator: where zones differ."""
+    top = list(run.scheme.indicators.filter(parent=None).order_by("order", "code"))
+    sums: dict[tuple[str, int], list[Decimal]] = defaultdict(list)
+    rows = AssessmentScore.objects.filter(result__run=run, indicator__parent=None).values_list(
+        "result__group", "indicator", "score"
+    )
+    groups: set[str] = set()
+    for group, indicator_pk, score in rows:
+        sums[(group, indicator_pk)].append(score)
+        groups.add(group)
+    table = []
+    for group in sorted(groups):
+        means: list[Decimal | None] = []
+        for indicator in top:
+            values = sums.get((group, indicator.pk))
+            means.append(round(sum(values, Decimal(0)) / len(values), 2) if values else None)
+        table.append((group_label(group), means))
+    return top, table

@@ -84,7 +84,7 @@ def _visits(scheme: AssessmentScheme, parties: Collection[int], year: int) -> di
     return {
         party: Value(
             Decimal(made.get(party, 0) + received.get(party, 0)),
-            {"made": made.get(party, 0), "received": received.get(party, 0)},
+            {"made": made.get(party, 0), "hosted": received.get(party, 0)},
         )
         for party in parties
     }

@@ -11,6 +11,7 @@ from statistics import median
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from assessments.models import (
     HUNDRED,
@@ -21,15 +22,17 @@ from assessments.models import (
     AssessmentScore,
     Basis,
     Column,
+    Metric,
     RunStatus,
+    Source,
 )
 from pairings.models import Pairing
 from schools.models import Institution, KindGroup, RegionLevel
 
 LEVEL_LABELS = {
-    RegionLevel.PREFECTURE: _("地级市"),
-    RegionLevel.COUNTY: _("县（市、区）"),
-    "university": _("高校"),
+    RegionLevel.PREFECTURE: _l("地级市"),
+    RegionLevel.COUNTY: _l("县（市、区）"),
+    "university": _l("高校"),
 }
 
 
@@ -245,3 +248,60 @@ def first_level_means(
             means.append(round(sum(values, Decimal(0)) / len(values), 2) if values else None)
         table.append((group_label(group), means))
     return top, table
+
+
+def describe_trace(trace: dict) -> str:
+    """Where a figure came from, in words (result pages and exports): the counts a computed
+    value was made of, who imported or entered a value and with what evidence, the survey,
+    the rank."""
+    if not trace:
+        return ""
+    parts = []
+    source = trace.get("source")
+    if source == "computed":
+        metric = trace.get("metric", "")
+        label = Metric(metric).label if metric in Metric.values else metric
+        counts = []
+        for key, name in TRACE_COUNTS:
+            if key in trace:
+                counts.append(f"{name} {trace[key]}")
+        if "template" in trace:
+            counts.append(_("计划指标 %(code)s") % {"code": trace["template"]})
+        if "period" in trace:
+            counts.append(_("取 %(period)s") % {"period": trace["period"]})
+        parts.append(
+            _("系统计算：%(metric)s（%(counts)s）") % {"metric": label, "counts": "，".join(counts)}
+        )
+    elif source in (Source.IMPORTED, Source.ENTERED):
+        how = _("Excel 导入") if source == Source.IMPORTED else _("评审录入")
+        if trace.get("batch"):
+            how += _("（导入记录 #%(n)s）") % {"n": trace["batch"]}
+        who = "，".join(x for x in (trace.get("by"), trace.get("at")) if x)
+        parts.append(f"{how}{'：' + who if who else ''}")
+        if trace.get("evidence"):
+            parts.append(_("佐证：%(text)s") % {"text": trace["evidence"]})
+    elif source == "survey":
+        parts.append(
+            _("满意度调查：%(region)s，有效样本 %(n)s")
+            % {"region": trace.get("region", ""), "n": trace.get("respondents", "")}
+        )
+    if trace.get("last_year_from") == "previous_run":
+        parts.append(_("上年值取自上年度已发布的考核结果"))
+    if "rank" in trace:
+        parts.append(
+            _("组内第 %(rank)s 名 / 共 %(n)s") % {"rank": trace["rank"], "n": trace["ranked"]}
+        )
+    return "；".join(parts)
+
+
+TRACE_COUNTS = [
+    ("due", _l("应报")),
+    ("timely", _l("按时")),
+    ("received", _l("已报")),
+    ("made", _l("走访")),
+    ("hosted", _l("接待")),
+    ("on_time", _l("按期完成")),
+    ("trainings", _l("培训次数")),
+    ("person_hours", _l("人学时")),
+    ("quarters", _l("季度数")),
+]

@@ -39,4 +39,5 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("schools.urls")),
     path("", include("dashboards.urls")),
+    path("", include("assessments.urls")),
 ]

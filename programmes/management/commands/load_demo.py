@@ -5,6 +5,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
+from assessments.demo import build_assessment
 from bulletins.demo import build_bulletins
 from dashboards.services import summaries_deferred, summaries_refresh
 from programmes.demo import applications, guangdong, guangdong_work, seeds, users
@@ -53,6 +54,7 @@ class Command(BaseCommand):
             build_bulletins()
             for programme in Programme.objects.all():  # the dashboards' summaries, once
                 summaries_refresh(programme=programme)
+            build_assessment()  # scores report timeliness from the summaries just built
         self.stdout.write(
             self.style.SUCCESS(f"示例数据已就绪，用时 {time.perf_counter() - started:.1f} 秒。")
         )

@@ -43,16 +43,16 @@ def _rate(part: int, whole: int) -> Decimal:
 def _report_slots(
     scheme: AssessmentScheme, parties: Collection[int], year: int, *, timely: bool
 ) -> dict[int, Value]:
-    """Of the reports a party owed this year whose due date has passed, the share received
-    (completeness) or received by the due date (timeliness)."""
+    """Of the reports a party owed for this year's quarters whose due date has passed, the
+    share received (completeness) or received by the due date (timeliness)."""
     first, last = _year(year)
-    last = min(last, timezone.localdate())
     rows = (
         ReportSlot.objects.filter(
             programme=scheme.programme,
             institution__in=parties,
-            due_on__gte=first,
-            due_on__lte=last,
+            period__starts_on__gte=first,
+            period__starts_on__lte=last,
+            due_on__lte=timezone.localdate(),
         )
         .values("institution")
         .annotate(

@@ -75,7 +75,7 @@ def gd(db) -> Guangdong:
     university = Institution.objects.create(
         name="华南师范大学", kind=K.NORMAL_UNIVERSITY, region=regions["4401"]
     )
-    programme = ProgrammeFactory(
+    programme = ProgrammeFactory.create(
         name="广东省基础教育全口径结对帮扶",
         short_name="广东结对帮扶",
         slug="gd",
@@ -84,25 +84,25 @@ def gd(db) -> Guangdong:
         starts_on=dt.date(2021, 1, 1),
         ends_on=dt.date(2035, 12, 31),
     )
-    phase = PhaseFactory(
+    phase = PhaseFactory.create(
         programme=programme,
         number=1,
         starts_on=dt.date(2021, 1, 1),
         ends_on=dt.date(2025, 12, 31),
     )
-    for supporter, supported, kind in [
+    for supporter, supported, pairing_kind in [
         ("4401", "4405", PairingKind.CITY_CITY),
         ("4403", "4414", PairingKind.CITY_CITY),
         ("440106", "441422", PairingKind.COUNTY_COUNTY),
     ]:
-        PairingFactory(
+        PairingFactory.create(
             programme=programme,
             phase=phase,
-            kind=kind,
+            kind=pairing_kind,
             supporter=bureaus[supporter],
             supported=bureaus[supported],
         )
-    PairingFactory(
+    PairingFactory.create(
         programme=programme,
         phase=phase,
         kind=PairingKind.NORMAL_COLLEGE_CITY,

@@ -5,6 +5,7 @@ from outputs.exporters.base import EXPORTERS, Exporter, exporter_for, register
 __all__ = ["EXPORTERS", "Exporter", "exporter_for", "register"]
 
 from outputs.exporters import (  # noqa: F401
+    assessment,
     bulletin,
     consortium_summary,
     dashboard,

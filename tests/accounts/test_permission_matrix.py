@@ -6,12 +6,19 @@ On failure the whole matrix is printed, expected vs actual.
 """
 
 from collections.abc import Callable
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
 from accounts.models import Affiliation
 from accounts.services import affiliation_remove
+from assessments import services
+from assessments.models import AssessmentIndicator, AssessmentRun, Basis, Rule, Source
+from pairings.choices import PairingKind
+from programmes.models import ProgrammeLevel
+from schools.models import Institution, InstitutionKind
+from tests.factories import PairingFactory, PhaseFactory, ProgrammeFactory
 from tests.world import World
 
 # page name → how to build its URL from the world
@@ -38,6 +45,11 @@ PAGES: dict[str, Callable[[World], str]] = {
     "dash:fynu": lambda w: reverse("dashboards:province") + f"?institution={w.fynu.pk}",
     "coord:bnu": lambda w: reverse("dashboards:coordinator_for", args=[w.consortium.pk]),
     "coord:scnu": lambda w: reverse("dashboards:coordinator_for", args=[w.other_consortium.pk]),
+    "assessments": lambda w: reverse("assessments:list"),
+    "scheme:gd": lambda w: reverse("assessments:scheme", args=[w.assessed.scheme_id]),
+    "run:gd": lambda w: reverse("assessments:run", args=[w.assessed.pk]),
+    "result:gd": lambda w: reverse("assessments:result", args=[w.assessed.results.get().pk]),
+    "data:gd": lambda w: reverse("assessments:data", args=[w.assessed.scheme_id]),
 }
 
 OK, HIDDEN, ADMIN_LOGIN, FORBIDDEN = 200, 404, 302, 403
@@ -51,19 +63,22 @@ Y, N, L, F = OK, HIDDEN, ADMIN_LOGIN, FORBIDDEN
 # da dg la df: the provincial dashboard for 安徽 / 广东, 安徽's late reports, 阜阳师大's own
 # dashboard — administrators and the province's own department (404 for another province,
 # 403 for roles without a dashboard); cb cs: the coordinator's dashboard of each consortium.
+# as sg rg rs dg: the assessment list (everyone), then a published assessment of a Guangdong
+# programme — its scheme, run, 梅州市教育局's result and data page: administrators and 广东's
+# department only (the assessed party's own view is in tests/assessments).
 # fmt: off
 MATRIX: dict[str, list[int]] = {
-    #                 progs nat bnu scnu fynu qhnu jiay insts regs gd admin adm:p people hist i t  da dg la df cb cs
-    "admin":           [Y,  Y,  Y,  Y,   Y,   Y,   Y,   Y,    Y,   Y,  Y,    Y,    Y,     Y, Y, Y, Y, Y, Y, Y, Y, Y],
-    "bnu_coordinator": [Y,  Y,  Y,  N,   Y,   Y,   N,   Y,    Y,   Y,  L,    L,    Y,     N, F, F, F, F, F, F, Y, N],
-    "ahnu_contact":    [Y,  Y,  Y,  N,   Y,   Y,   N,   Y,    Y,   Y,  L,    L,    F,     N, F, F, F, F, F, F, F, F],
-    "fynu_contact":    [Y,  Y,  Y,  N,   Y,   Y,   N,   Y,    Y,   Y,  L,    L,    F,     N, F, F, F, F, F, F, F, F],
-    "fynu_info":       [Y,  Y,  Y,  N,   Y,   Y,   N,   Y,    Y,   Y,  L,    L,    F,     N, F, F, F, F, F, F, F, F],
-    "anhui_edu":       [Y,  Y,  Y,  N,   Y,   N,   N,   Y,    Y,   Y,  L,    L,    F,     N, F, F, Y, N, Y, Y, F, F],
-    "guangdong_edu":   [Y,  Y,  N,  Y,   N,   N,   Y,   Y,    Y,   Y,  L,    L,    N,     F, F, F, N, Y, N, N, F, F],
-    "bnu_expert":      [Y,  N,  N,  N,   N,   N,   N,   Y,    Y,   Y,  L,    L,    N,     N, F, F, F, F, F, F, F, F],
-    "carol":           [Y,  Y,  Y,  Y,   Y,   Y,   Y,   Y,    Y,   Y,  L,    L,    F,     Y, F, F, F, F, F, F, N, Y],
-    "alice":           [Y,  N,  N,  N,   N,   N,   N,   Y,    Y,   Y,  L,    L,    N,     N, F, F, F, F, F, F, F, F],
+    #                 progs nat bnu scnu fynu qhnu jiay insts regs gd admin adm:p people hist i t  da dg la df cb cs as sg rg rs dg
+    "admin":           [Y,  Y,  Y,  Y,   Y,   Y,   Y,   Y,    Y,   Y,  Y,    Y,    Y,     Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y],
+    "bnu_coordinator": [Y,  Y,  Y,  N,   Y,   Y,   N,   Y,    Y,   Y,  L,    L,    Y,     N, F, F, F, F, F, F, Y, N, Y, N, N, N, N],
+    "ahnu_contact":    [Y,  Y,  Y,  N,   Y,   Y,   N,   Y,    Y,   Y,  L,    L,    F,     N, F, F, F, F, F, F, F, F, Y, N, N, N, N],
+    "fynu_contact":    [Y,  Y,  Y,  N,   Y,   Y,   N,   Y,    Y,   Y,  L,    L,    F,     N, F, F, F, F, F, F, F, F, Y, N, N, N, N],
+    "fynu_info":       [Y,  Y,  Y,  N,   Y,   Y,   N,   Y,    Y,   Y,  L,    L,    F,     N, F, F, F, F, F, F, F, F, Y, N, N, N, N],
+    "anhui_edu":       [Y,  Y,  Y,  N,   Y,   N,   N,   Y,    Y,   Y,  L,    L,    F,     N, F, F, Y, N, Y, Y, F, F, Y, N, N, N, N],
+    "guangdong_edu":   [Y,  Y,  N,  Y,   N,   N,   Y,   Y,    Y,   Y,  L,    L,    N,     F, F, F, N, Y, N, N, F, F, Y, Y, Y, Y, Y],
+    "bnu_expert":      [Y,  N,  N,  N,   N,   N,   N,   Y,    Y,   Y,  L,    L,    N,     N, F, F, F, F, F, F, F, F, Y, N, N, N, N],
+    "carol":           [Y,  Y,  Y,  Y,   Y,   Y,   Y,   Y,    Y,   Y,  L,    L,    F,     Y, F, F, F, F, F, F, N, Y, Y, N, N, N, N],
+    "alice":           [Y,  N,  N,  N,   N,   N,   N,   Y,    Y,   Y,  L,    L,    N,     N, F, F, F, F, F, F, F, F, Y, N, N, N, N],
 }
 # fmt: on
 
@@ -80,7 +95,48 @@ def _render(statuses: dict[str, list[int]]) -> str:
     return "\n".join(lines)
 
 
-def test_permission_matrix(client, world: World) -> None:
+@pytest.fixture
+def assessed(world: World, django_capture_on_commit_callbacks) -> AssessmentRun:
+    """A published assessment of a Guangdong provincial programme: 华南师范大学 supports
+    梅州市教育局; the province scores both (by kind of party)."""
+    admin = world.users["admin"]
+    bureau = Institution.objects.create(
+        name="梅州市教育局", kind=InstitutionKind.CITY_BUREAU, region=world.region("梅州")
+    )
+    programme = ProgrammeFactory.create(
+        level=ProgrammeLevel.PROVINCIAL, region=world.region("广东")
+    )
+    phase = PhaseFactory.create(programme=programme, number=1)
+    PairingFactory.create(
+        programme=programme,
+        phase=phase,
+        kind=PairingKind.NORMAL_COLLEGE_CITY,
+        supporter=Institution.objects.get(name="华南师范大学"),
+        supported=bureau,
+    )
+    scheme = services.scheme_create(
+        user=admin, programme=programme, year=2025, name="结对帮扶考核", basis=Basis.ROLE
+    )
+    indicator = services.indicator_save(
+        user=admin,
+        indicator=AssessmentIndicator(
+            scheme=scheme, code="1", name="帮扶实绩", rule=Rule.MANUAL, source=Source.ENTERED
+        ),
+    )
+    services.weights_set(
+        user=admin,
+        scheme=scheme,
+        weights={(indicator.pk, column): Decimal(100) for column in scheme.columns},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.run_start(user=admin, scheme=scheme)
+    run = services.run_publish(user=admin, run=AssessmentRun.objects.get(pk=run.pk))
+    run.results.exclude(party=bureau).delete()  # one result: the supported city's
+    world.assessed = run  # type: ignore[attr-defined]
+    return run
+
+
+def test_permission_matrix(client, world: World, assessed: AssessmentRun) -> None:
     users = {**world.users, "alice": world.alice}
     actual: dict[str, list[int]] = {}
     for role in MATRIX:

@@ -50,6 +50,19 @@ class Party:
         return f"{self.column}:{self.level}"
 
 
+LEVEL_ORDER = [RegionLevel.PREFECTURE, RegionLevel.COUNTY, "university"]
+
+
+def group_order(group: str) -> tuple[int, int]:
+    """Groups in the order of the columns (珠三角 before 粤东粤西粤北), cities before counties."""
+    column, _sep, level = group.partition(":")
+    columns, levels = list(Column.values), list(LEVEL_ORDER)
+    return (
+        columns.index(column) if column in columns else len(columns),
+        levels.index(level) if level in levels else len(levels),
+    )
+
+
 def group_label(group: str) -> str:
     column, _sep, level = group.partition(":")
     return f"{Column(column).label} · {LEVEL_LABELS.get(level, level)}"
@@ -223,7 +236,7 @@ def run_comparison(results: QuerySet[AssessmentResult]) -> list[GroupSummary]:
             best=max(values),
             worst=min(values),
         )
-        for group, values in sorted(totals.items())
+        for group, values in sorted(totals.items(), key=lambda item: group_order(item[0]))
     ]
 
 
@@ -241,7 +254,7 @@ def first_level_means(
         sums[(group, indicator_pk)].append(score)
         groups.add(group)
     table = []
-    for group in sorted(groups):
+    for group in sorted(groups, key=group_order):
         means: list[Decimal | None] = []
         for indicator in top:
             values = sums.get((group, indicator.pk))

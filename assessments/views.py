@@ -357,7 +357,12 @@ def run_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "run": run,
             "scheme": run.scheme,
             "top": top,
-            "groups": [(selectors.group_label(g), rows) for g, rows in sorted(groups.items())],
+            "groups": [
+                (selectors.group_label(g), rows)
+                for g, rows in sorted(
+                    groups.items(), key=lambda item: selectors.group_order(item[0])
+                )
+            ],
             "comparison": selectors.run_comparison(run.results.all()),
             "mean_indicators": indicators,
             "means": means,

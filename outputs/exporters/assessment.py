@@ -34,6 +34,7 @@ from assessments.selectors import (
     describe_trace,
     first_level_means,
     group_label,
+    group_order,
     indicator_tree,
     run_comparison,
 )
@@ -174,7 +175,10 @@ def run_figures(run: AssessmentRun) -> RunFigures:
         columns=columns,
         indicators=indicators,
         top=top,
-        groups=[Group(g, group_label(g), rows) for g, rows in sorted(groups.items())],
+        groups=[
+            Group(g, group_label(g), rows)
+            for g, rows in sorted(groups.items(), key=lambda item: group_order(item[0]))
+        ],
         comparison=run_comparison(run.results.all()),
         means=means,
     )

@@ -84,10 +84,10 @@ def test_another_province_sees_nothing_and_the_province_sees_all(
     assert page.status_code == 200
     labels = [g.label for g in page.context["comparison"]]
     assert labels == [
-        "粤东粤西粤北地区 · 县（市、区）",
-        "粤东粤西粤北地区 · 地级市",
-        "珠三角地区 · 县（市、区）",
         "珠三角地区 · 地级市",
+        "珠三角地区 · 县（市、区）",
+        "粤东粤西粤北地区 · 地级市",
+        "粤东粤西粤北地区 · 县（市、区）",
     ]
 
 

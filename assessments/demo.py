@@ -6,7 +6,9 @@ scheme is built from the goals the seed states in words: the teacher workforce (
 annex 3), the process of pairing (reports, reviewers' judgement) and the public satisfaction
 survey. The zones' weights follow annex 4's emphasis — places weigh most in 珠三角, the
 workforce in 粤东粤西粤北 — with figures invented for the demo (marked in the description).
-School-place figures, survey results and reviewers' scores are generated deterministically.
+Report timeliness and completeness are computed from the demo's quarterly reports; the
+statistics a province holds (backbone teachers, training hours, qualifications, school
+places), the survey and the reviewers' scores are generated deterministically.
 """
 
 import hashlib
@@ -30,7 +32,6 @@ from assessments.models import (
 )
 from assessments.selectors import parties_of
 from programmes.models import Phase, Programme
-from projects.models import IndicatorTemplate
 
 PRD, EWN = Column.PEARL_RIVER_DELTA, Column.EAST_WEST_NORTH
 YEAR = 2025  # the last year of the first round
@@ -43,18 +44,18 @@ INDICATORS: list[tuple[str, str, str, str, str, str, dict, tuple[int, int]]] = [
         "骨干教师占教师总数的比例（按 10% 培养）",
         "1",
         Rule.ATTAINMENT,
-        Source.COMPUTED,
-        "G12",
+        Source.IMPORTED,
+        "",
         {"target": Decimal(10), "unit": "%"},
         (40, 35),
     ),
     (
         "1.2",
-        "受援地区教师人均面授培训学时（每轮 72 学时）",
+        "教师人均面授培训学时（本轮 72 学时）",
         "1",
         Rule.ATTAINMENT,
-        Source.COMPUTED,
-        "G15a",
+        Source.IMPORTED,
+        "",
         {"target": Decimal(72), "unit": "学时/人"},
         (30, 35),
     ),
@@ -159,7 +160,6 @@ def build_assessment() -> AssessmentScheme | None:
         ),
     )
     scheme.reviewers.add(officer)
-    templates = {t.code: t for t in IndicatorTemplate.objects.filter(programme=programme)}
     made: dict[str, AssessmentIndicator] = {}
     weights: dict[tuple[int, str], Decimal] = {}
     for order, (code, name, parent, rule, source, metric, options, (prd, ewn)) in enumerate(
@@ -168,11 +168,7 @@ def build_assessment() -> AssessmentScheme | None:
         indicator = AssessmentIndicator(
             scheme=scheme, code=code, name=name, order=order, parent=made.get(parent), rule=rule
         )
-        indicator.source = source
-        if metric in templates:
-            indicator.metric, indicator.template = Metric.INDICATOR_ACTUAL, templates[metric]
-        else:
-            indicator.metric = metric
+        indicator.source, indicator.metric = source, metric
         for option, value in options.items():
             setattr(indicator, option, value)
         made[code] = services.indicator_save(user=admin, indicator=indicator)
@@ -201,6 +197,20 @@ def _data(scheme: AssessmentScheme, made: dict[str, AssessmentIndicator], office
         done = (task * Decimal(70 + _draw(unit.pk, "done") % 45) / 100).quantize(Decimal(1))
         before = (done * Decimal(80 + _draw(unit.pk, "before") % 40) / 100).quantize(Decimal(1))
         entries += [
+            AssessmentEntry(
+                indicator=made["1.1"],
+                party=unit,
+                value=Decimal(600 + _draw(unit.pk, "backbone") % 700) / 100,
+                source=Source.IMPORTED,
+                evidence="全国教师管理信息系统骨干教师统计（示例）",
+            ),
+            AssessmentEntry(
+                indicator=made["1.2"],
+                party=unit,
+                value=Decimal(45 + _draw(unit.pk, "hours") % 35),
+                source=Source.IMPORTED,
+                evidence="省级培训项目质量监测平台学时统计（示例）",
+            ),
             AssessmentEntry(
                 indicator=made["2.1"],
                 party=unit,

@@ -64,7 +64,7 @@ def test_visits_milestones_and_training_hours(world: World) -> None:
         (dt.date(2025, 9, 30), None),  # not done
     ]:
         Milestone.objects.create(project=project, title="阶段", due_on=due, done_on=done)
-    for kind, hours in [(ActivityKind.TRAINING, D(6)), (ActivityKind.EXCHANGE, D(3))]:
+    for kind, length in [(ActivityKind.TRAINING, D(6)), (ActivityKind.EXCHANGE, D(3))]:
         Activity.objects.create(
             pairing=pairing,
             project=project,
@@ -75,7 +75,7 @@ def test_visits_milestones_and_training_hours(world: World) -> None:
             organiser=world.ahnu,
             teachers=10,
             principals=2,
-            hours=hours,
+            hours=length,
         )
     parties = [world.ahnu.pk, world.fynu.pk, world.bnu.pk]
 

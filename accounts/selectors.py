@@ -500,10 +500,13 @@ def can_import(user: User) -> bool:
 
 
 def import_batches_visible_to(user: User) -> QuerySet[ImportBatch]:
-    """Importers see every import (they share the work of a round); nobody else any."""
-    if not can_import(user):
+    """Importers see every import (they share the work of a round); anyone else the imports
+    they uploaded (a provincial department its assessment data)."""
+    if can_import(user):
+        return ImportBatch.objects.all()
+    if not user.is_authenticated or not user.is_active:
         return ImportBatch.objects.none()
-    return ImportBatch.objects.all()
+    return ImportBatch.objects.filter(uploaded_by_id=user.pk)
 
 
 def applications_visible_to(user: User) -> QuerySet[Application]:

@@ -23,7 +23,6 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.selectors import can_import
 from config.services import ProgressWriter
 from dashboards.services import summaries_refresh_later
 from imports.importers import Importer, importer_for
@@ -77,7 +76,7 @@ def batch_upload(
     """Record the upload and check it: now for small files, in the background for large ones.
     A file over the size limit is refused outright (ValidationError) and not kept."""
     importer_class = importer_for(kind)
-    if not can_import(user) or not importer_class.allowed(user, params):
+    if not importer_class.open_to(user) or not importer_class.allowed(user, params):
         raise PermissionDenied
     limit = settings.IMPORT_UPLOAD_MAX_BYTES
     if upload.size is None or upload.size > limit:
@@ -135,6 +134,7 @@ def _check_file(batch: ImportBatch, progress: Any, *, user: Any) -> tuple[Import
     """Check the stored file with the batch's importer (no writes); ImportFileError or
     TableError when the file or a sheet cannot be read at all."""
     importer = importer_for(batch.kind)(batch.params, user=user)
+    importer.batch = batch
     with batch.file.open("rb") as stored, Workbook(stored, name=batch.name) as book:
         return importer, importer.check(book, progress)
 
@@ -188,7 +188,8 @@ def batch_check(batch_pk: int) -> ImportBatch:
 
 def batch_confirm(*, user: User, batch: ImportBatch) -> ImportBatch:
     """Apply a checked file: now for small files, in the background for large ones."""
-    if not can_import(user) or not importer_for(batch.kind).allowed(user, batch.params):
+    importer_class = importer_for(batch.kind)
+    if not importer_class.open_to(user) or not importer_class.allowed(user, batch.params):
         raise PermissionDenied
     updated = ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.READY).update(
         status=ImportStatus.APPLYING,
@@ -281,7 +282,7 @@ def batch_apply(batch_pk: int) -> ImportBatch:
 
 def batch_discard(*, user: User, batch: ImportBatch) -> ImportBatch:
     """Cancel a checked file that will not be imported (the record and the file stay)."""
-    if not can_import(user):
+    if not importer_for(batch.kind).open_to(user):
         raise PermissionDenied
     ImportBatch.objects.filter(
         pk=batch.pk, status__in=[ImportStatus.READY, ImportStatus.INVALID]

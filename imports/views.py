@@ -25,21 +25,30 @@ PREVIEW_PAGE_SIZE = 100
 def _importer_class(request: AuthenticatedHttpRequest, kind: str) -> type[Importer]:
     if kind not in IMPORTERS:
         raise Http404
-    if not can_import(request.user):
+    importer_class = importer_for(kind)
+    if not importer_class.open_to(request.user):
         raise PermissionDenied
-    return importer_for(kind)
+    return importer_class
 
 
 @login_required
 def batch_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not can_import(request.user):
+    """The importers open to the user and the imports they may see (an administrator all of
+    them, a provincial department its own)."""
+    importers = [i for i in IMPORTERS.values() if i.open_to(request.user)]
+    if not importers:
         raise PermissionDenied
     batches = import_batches_visible_to(request.user).select_related("uploaded_by")
     page = Paginator(batches, 25).get_page(request.GET.get("page"))
     return render(
         request,
         "imports/batch_list.html",
-        {"page": page, "batches": page.object_list, "importers": IMPORTERS.values()},
+        {
+            "page": page,
+            "batches": page.object_list,
+            "importers": importers,
+            "can_export_round": can_import(request.user),
+        },
     )
 
 

@@ -34,6 +34,7 @@ class SheetSpec:
     text_columns: frozenset[str] = frozenset()  # keys kept as text (codes, phones)
     intro: str = ""
     extra_lists: dict[str, Sequence[str]] = field(default_factory=dict)  # key → dropdown values
+    reference: bool = False  # a list to look things up in, not filled: the guide skips its columns
 
 
 def example_row(columns: Sequence[Column]) -> list[str]:
@@ -124,6 +125,8 @@ def _write_guide(
         if spec.intro:
             put(guide, row, 3, spec.intro)
         row += 1
+        if spec.reference:
+            continue
         for index, header in enumerate([_("列名"), _("必填"), _("说明"), _("示例")], start=1):
             cell = put(guide, row, index, header, font=Font(bold=True))
             cell.fill = HEADER_FILL

@@ -1,7 +1,8 @@
 """The importer contract: one class per kind of spreadsheet (the mirror of outputs' exporters).
 
 An importer names its kind, the form that collects its parameters (programme, round,
-province…), who may use it, and does three things:
+province…), who may use it (`open_to`: its pages at all; `allowed`: with these parameters), and
+does three things:
 
 - `check(book, progress)` reads the open workbook and decides, row by row, what would happen
   — new, updated, unchanged or error, with the differences — without writing anything;
@@ -21,7 +22,8 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.selectors import User
+from accounts.selectors import User, can_import
+from imports.models import ImportBatch
 from imports.workbook import Problem, Row, Table, Workbook
 from outputs.exporters.base import ExportForm
 from programmes.models import Phase, Programme
@@ -179,10 +181,20 @@ class Importer:
     description: ClassVar[Any] = ""
     template_name: ClassVar[Any] = ""  # the filename of the empty template
     form_class: ClassVar[type[ImportForm]]
+    # The import record being checked or applied, set by imports/services.py (None in tests
+    # and the shell), for importers that link what they write to it.
+    batch: ImportBatch | None = None
 
     def __init__(self, params: dict[str, Any], *, user: Any) -> None:
         self.params = params
         self.user = user
+
+    @classmethod
+    def open_to(cls, user: User) -> bool:
+        """Whether the user may use this kind of import at all: its form, its template and
+        the list of imports. Bulk imports are the administrators' (accounts.selectors);
+        an importer for one province's own data says so here."""
+        return can_import(user)
 
     @classmethod
     def allowed(cls, user: User, params: dict[str, Any]) -> bool:

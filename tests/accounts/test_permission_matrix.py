@@ -61,7 +61,8 @@ Y, N, L, F = OK, HIDDEN, ADMIN_LOGIN, FORBIDDEN
 # fynu_contact reads its consortium (so 青海师大, a fellow member) but nothing of the other one.
 # carol coordinates 华南师大组团 and is a contact at 四川师大, a BNU-consortium member.
 # People and history pages: 403 for who sees the consortium but does not coordinate it.
-# i, t: the imports page and an import template — importers only (403 for everyone else).
+# i, t: the imports page — importers, and a provincial department that manages an
+# assessment (it sees its own imports); a bulk import template — importers only.
 # da dg la df: the provincial dashboard for 安徽 / 广东, 安徽's late reports, 阜阳师大's own
 # dashboard — administrators and the province's own department (404 for another province,
 # 403 for roles without a dashboard); cb cs: the coordinator's dashboard of each consortium.
@@ -77,7 +78,7 @@ MATRIX: dict[str, list[int]] = {
     "fynu_contact":    [Y,  Y,  Y,  N,   Y,   Y,   N,   Y,    Y,   Y,  L,    L,    F,     N, F, F, F, F, F, F, F, F, Y, N, N, N, N],
     "fynu_info":       [Y,  Y,  Y,  N,   Y,   Y,   N,   Y,    Y,   Y,  L,    L,    F,     N, F, F, F, F, F, F, F, F, Y, N, N, N, N],
     "anhui_edu":       [Y,  Y,  Y,  N,   Y,   N,   N,   Y,    Y,   Y,  L,    L,    F,     N, F, F, Y, N, Y, Y, F, F, Y, N, N, N, N],
-    "guangdong_edu":   [Y,  Y,  N,  Y,   N,   N,   Y,   Y,    Y,   Y,  L,    L,    N,     F, F, F, N, Y, N, N, F, F, Y, Y, Y, Y, Y],
+    "guangdong_edu":   [Y,  Y,  N,  Y,   N,   N,   Y,   Y,    Y,   Y,  L,    L,    N,     F, Y, F, N, Y, N, N, F, F, Y, Y, Y, Y, Y],
     "bnu_expert":      [Y,  N,  N,  N,   N,   N,   N,   Y,    Y,   Y,  L,    L,    N,     N, F, F, F, F, F, F, F, F, Y, N, N, N, N],
     "carol":           [Y,  Y,  Y,  Y,   Y,   Y,   Y,   Y,    Y,   Y,  L,    L,    F,     Y, F, F, F, F, F, F, N, Y, Y, N, N, N, N],
     "alice":           [Y,  N,  N,  N,   N,   N,   N,   Y,    Y,   Y,  L,    L,    N,     N, F, F, F, F, F, F, F, F, Y, N, N, N, N],

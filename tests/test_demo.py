@@ -5,8 +5,11 @@ from io import StringIO
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.db.models import Count
+from django.urls import reverse
 
 from accounts.models import Affiliation
+from assessments.models import AssessmentRun, AssessmentWeight
 from bulletins.models import BulletinIssue, NewsItem, NewsStatus, Section
 from pairings.choices import MemberRole, PairingKind
 from pairings.models import Consortium, Pairing
@@ -19,7 +22,16 @@ from schools.models import Institution, Region
 def snapshot() -> dict[str, tuple[int, int | None]]:
     """Row count and highest id of every table of ours: equal snapshots mean nothing changed."""
     result = {}
-    labels = ("accounts", "schools", "programmes", "pairings", "projects", "reports", "bulletins")
+    labels = (
+        "accounts",
+        "schools",
+        "programmes",
+        "pairings",
+        "projects",
+        "reports",
+        "bulletins",
+        "assessments",
+    )
     for label in labels:
         for model in apps.get_app_config(label).get_models():
             ids = model._default_manager.values_list("pk", flat=True).order_by("-pk")
@@ -40,6 +52,7 @@ def demo(django_db_setup, django_db_blocker):
         Activity.objects.all().delete()  # protects projects, deleted next
         PlanReview.objects.all().delete()  # protects the experts
         for label in (
+            "assessments",
             "bulletins",
             "reports",
             "projects",
@@ -197,3 +210,27 @@ def test_jiangxi_bulletin_as_in_seed_002(demo) -> None:
     news = NewsItem.objects.filter(programme=issue.programme)
     assert news.filter(status=NewsStatus.USED).count() == 5
     assert news.filter(status=NewsStatus.SUBMITTED).count() == 2  # waiting for the next issue
+
+
+def test_guangdong_assessment_scored_and_published(demo, client) -> None:
+    """Seed 004 annex 4: every city and county bureau scored in its zone, the two zones
+    weighted differently (places in 珠三角, the workforce in 粤东粤西粤北), published."""
+    run = AssessmentRun.objects.get(scheme__programme__slug="guangdong")
+    assert run.status == "done" and run.published
+    groups = dict(run.results.values_list("group").annotate(n=Count("id")))
+    assert groups == {"prd:prefecture": 9, "ewn:prefecture": 12, "prd:county": 68, "ewn:county": 74}
+    by_zone = {
+        (w.indicator.code, w.column): w.weight
+        for w in AssessmentWeight.objects.filter(indicator__scheme=run.scheme).select_related(
+            "indicator"
+        )
+    }
+    assert by_zone[("2", "prd")] > by_zone[("1", "prd")]  # school places weigh most in 珠三角
+    assert by_zone[("1", "ewn")] > by_zone[("2", "ewn")]  # the workforce in 粤东粤西粤北
+    user = apps.get_model("auth", "User").objects.get(username="shantou_edu")
+    own = run.results.get(party__name="汕头市教育局")
+    client.force_login(user)
+    assert client.get(reverse("assessments:result", args=[own.pk])).status_code == 200
+    other = run.results.exclude(party=own.party).first()
+    assert other is not None
+    assert client.get(reverse("assessments:result", args=[other.pk])).status_code == 404

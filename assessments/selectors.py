@@ -32,7 +32,7 @@ from schools.models import Institution, KindGroup, RegionLevel
 LEVEL_LABELS = {
     RegionLevel.PREFECTURE: _l("地级市"),
     RegionLevel.COUNTY: _l("县（市、区）"),
-    "university": _l("高校"),
+    "university": _l("高等学校"),
 }
 
 

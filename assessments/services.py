@@ -7,6 +7,7 @@ changes. Scoring runs in Celery (assessments/tasks.py); `run_score` computes eve
 figures and writes them in one transaction.
 """
 
+import datetime as dt
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -230,6 +231,7 @@ def run_start(*, user: User, scheme: AssessmentScheme) -> AssessmentRun:
     problems = scheme_problems(scheme)
     if problems:
         raise ValidationError(problems)
+    _fail_stale(scheme)
     if scheme.runs.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).exists():
         raise ValidationError(_("该方案正在评分，请等待完成后再发起。"))
     if not scheme.frozen:
@@ -238,6 +240,22 @@ def run_start(*, user: User, scheme: AssessmentScheme) -> AssessmentRun:
     run = AssessmentRun.objects.create(scheme=scheme, started_by=user)
     transaction.on_commit(lambda: _enqueue(run.pk))
     return run
+
+
+STALE_AFTER = dt.timedelta(minutes=15)
+
+
+def _fail_stale(scheme: AssessmentScheme) -> None:
+    """A run with no progress for 15 minutes (its worker died, the queue lost it) fails, so
+    it does not block the next one."""
+    before = timezone.now() - STALE_AFTER
+    AssessmentRun.objects.filter(
+        scheme=scheme, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
+    ).filter(Q(heartbeat_at__lt=before) | Q(heartbeat_at=None, created_at__lt=before)).update(
+        status=RunStatus.FAILED,
+        error=_("评分中断（超过 15 分钟没有进度），请重新发起。"),
+        finished_at=timezone.now(),
+    )
 
 
 def _enqueue(run_pk: int) -> None:

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from assessments import services
 from assessments.models import (
@@ -304,3 +305,18 @@ def test_indicators_are_only_two_levels_deep(gd: Guangdong) -> None:
     )
     with pytest.raises(ValidationError, match="只有两级"):
         services.indicator_save(user=gd.officer, indicator=third)
+
+
+def test_a_stuck_run_does_not_block_the_next(
+    gd: Guangdong, django_capture_on_commit_callbacks
+) -> None:
+    scheme = scheme_with(gd, [("1", "实绩", MANUAL, {"prd": 100, "ewn": 100})])
+    stuck = AssessmentRun.objects.create(scheme=scheme, status=RunStatus.RUNNING)
+    with pytest.raises(ValidationError, match="正在评分"):
+        services.run_start(user=gd.officer, scheme=scheme)
+    AssessmentRun.objects.filter(pk=stuck.pk).update(
+        heartbeat_at=timezone.now() - dt.timedelta(minutes=20)
+    )
+    run_scoring(gd, scheme, django_capture_on_commit_callbacks)
+    stuck.refresh_from_db()
+    assert stuck.status == RunStatus.FAILED and "15 分钟" in stuck.error

@@ -82,7 +82,7 @@ def ranking[K: Hashable](
         rank = ordered.index(value) + 1
         step = (HUNDRED - floor) / (n - 1) if n > 1 else Decimal(0)
         score = rounded(HUNDRED - step * (rank - 1))
-        ranked[key] = (rank, Scored(score, _("第 %(rank)s 名 / 共 %(n)s") % {"rank": rank, "n": n}))
+        ranked[key] = (rank, Scored(score))
     return ranked
 
 

@@ -457,7 +457,7 @@ def _rank_leaves(parties: list[Party], leaf_rows: dict[tuple[int, int], _Row]) -
             measures, sample.direction, sample.floor_score
         ).items():
             row = leaf_rows[(index, leaf_pk)]
-            row.score, row.note = scored.score, scored.note
+            row.score = scored.score
             row.item.trace = {**row.item.trace, "rank": rank, "ranked": len(measures)}
 
 

@@ -221,7 +221,7 @@ def test_ranking_rule_and_value_added_from_last_years_published_run(
     enter(scheme, "1", {st: 500, mz: 400}, last_year=D(450))  # or given with the data
     run = run_scoring(gd, scheme, django_capture_on_commit_callbacks)
     scores = {
-        s.result.party.name: (s.last_year, s.measure, s.score, s.note)
+        s.result.party.name: (s.last_year, s.measure, s.score, s.trace)
         for s in AssessmentScore.objects.filter(result__run=run).select_related("result__party")
     }
     # 珠三角 cities: 广州 +300 first (100), 深圳 +100 last (the floor, 60)
@@ -230,7 +230,7 @@ def test_ranking_rule_and_value_added_from_last_years_published_run(
     # 粤东粤西粤北 cities ranked apart: 汕头 +50 first, 梅州 −50 last
     assert scores["汕头市教育局"][:3] == (D(450), D(50), D(100))
     assert scores["梅州市教育局"][:3] == (D(450), D(-50), D(60))
-    assert "第 1 名 / 共 2" in scores["汕头市教育局"][3]
+    assert (scores["汕头市教育局"][3]["rank"], scores["汕头市教育局"][3]["ranked"]) == (1, 2)
 
 
 def test_report_timeliness_computed_from_the_report_slots(

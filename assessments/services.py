@@ -10,7 +10,7 @@ figures and writes them in one transaction.
 import datetime as dt
 import logging
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -349,7 +349,8 @@ class _Row:
 def _score_leaf(
     leaf: AssessmentIndicator, item: Input, column: str, weight: Decimal, column_target: Any
 ) -> _Row:
-    row = _Row(leaf, Decimal(0), weight, Decimal(0), item)
+    # A copy per row: a party assessed in two columns is ranked in two groups.
+    row = _Row(leaf, Decimal(0), weight, Decimal(0), replace(item, trace=dict(item.trace)))
     if item.raw is None:
         row.note = _("无数据，计 0 分")
         return row

@@ -26,8 +26,10 @@ from assessments.models import (
 )
 from assessments.selectors import parties_of
 from dashboards.models import ReportSlot
+from pairings.choices import PairingKind
 from reports.models import ReportingPeriod
 from tests.assessments.conftest import Guangdong, scheme_with
+from tests.factories import PairingFactory
 
 D = Decimal
 MANUAL = {"rule": Rule.MANUAL, "source": Source.ENTERED}
@@ -320,3 +322,33 @@ def test_a_stuck_run_does_not_block_the_next(
     run_scoring(gd, scheme, django_capture_on_commit_callbacks)
     stuck.refresh_from_db()
     assert stuck.status == RunStatus.FAILED and "15 分钟" in stuck.error
+
+
+def test_a_party_in_two_columns_is_ranked_in_each(
+    gd: Guangdong, django_capture_on_commit_callbacks
+) -> None:
+    """汕头 also supports 大埔县: a supporting region among three cities, a supported one
+    among two."""
+    PairingFactory.create(
+        programme=gd.programme,
+        phase=gd.phase,
+        kind=PairingKind.COUNTY_COUNTY,
+        supporter=gd.bureau("4405"),
+        supported=gd.bureau("441422"),
+    )
+    ranked = {"rule": Rule.RANKING, "source": Source.IMPORTED, "floor_score": D(60)}
+    weights = {"supporting_region": 100, "supporting_university": 100, "supported_region": 100}
+    scheme = scheme_with(gd, [("1", "实绩", ranked, weights)], basis=Basis.ROLE)
+    enter(scheme, "1", {gd.bureau("4401"): 10, gd.bureau("4403"): 20, gd.bureau("4405"): 30})
+    enter(scheme, "1", {gd.bureau("4414"): 40})
+    run = run_scoring(gd, scheme, django_capture_on_commit_callbacks)
+    shantou = {
+        s.result.column: (s.score, s.trace["rank"], s.trace["ranked"])
+        for s in AssessmentScore.objects.filter(
+            result__run=run, result__party=gd.bureau("4405")
+        ).select_related("result")
+    }
+    assert shantou == {
+        "supporting_region": (D(100), 1, 3),
+        "supported_region": (D(60), 2, 2),
+    }

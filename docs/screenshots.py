@@ -1,4 +1,5 @@
-"""Screenshots of the dashboards and the assessment for docs/images, taken in Chromium from a running demo.
+"""Screenshots of the dashboards and the assessment for docs/images, taken in Chromium from
+a running demo.
 
 PORT=8000 bash scripts/run.sh            # in another terminal: the demo
 uv run python docs/screenshots.py http://127.0.0.1:8000

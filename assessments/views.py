@@ -36,7 +36,6 @@ from assessments.models import (
 )
 from config.http import AuthenticatedHttpRequest
 from config.uploads import download_response
-from schools.models import Institution
 
 
 def _scheme(request: AuthenticatedHttpRequest, pk: int) -> AssessmentScheme:
@@ -254,7 +253,12 @@ def entry_edit(
     if not can_enter_assessment_data(request.user, scheme):
         raise PermissionDenied
     indicator = get_object_or_404(AssessmentIndicator, scheme=scheme, pk=indicator_pk)
-    party = get_object_or_404(Institution, pk=party_pk)
+    party = next(
+        (p.institution for p in selectors.parties_of(scheme) if p.institution.pk == party_pk),
+        None,
+    )
+    if party is None:
+        raise Http404
     entry = AssessmentEntry.objects.filter(indicator=indicator, party=party).first()
     initial = (
         {"value": entry.value, "target": entry.target, "last_year": entry.last_year}

@@ -111,6 +111,8 @@ def test_a_reviewer_enters_a_score_with_evidence(client, gd: Guangdong, settings
     party = gd.bureau("4414")
     url = reverse("assessments:entry", args=[scheme.pk, indicator.pk, party.pk])
     client.force_login(gd.shantou)
+    not_assessed = reverse("assessments:entry", args=[scheme.pk, indicator.pk, gd.university.pk])
+    assert client.get(not_assessed).status_code == 404  # a university is no party by zone
     refused = client.post(url, {"value": "120", "evidence": "实地查看"})
     assert "0 到 100" in refused.content.decode()
     no_evidence = client.post(url, {"value": "88", "evidence": ""})

@@ -305,7 +305,10 @@ def _delete(rows: QuerySet, depth: int = 0) -> None:
             continue
         field = relation.field  # type: ignore[union-attr]
         pointing = relation.related_model._base_manager.filter(**{f"{field.name}__in": rows})
-        if field.remote_field.on_delete is models.SET_NULL:
+        # A tree within one table (an indicator's parent) is cut first: a nullable link to a
+        # row of the same table would otherwise be followed without end.
+        self_link = relation.related_model is rows.model and field.null
+        if field.remote_field.on_delete is models.SET_NULL or self_link:
             pointing.update(**{field.name: None})
         elif field.remote_field.on_delete is not models.DO_NOTHING:
             _delete(pointing, depth + 1)

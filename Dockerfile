@@ -9,10 +9,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     UV_PROJECT_ENVIRONMENT=/app/.venv \
     PATH="/app/.venv/bin:$PATH"
 
-# gettext for compilemessages; Pango/HarfBuzz and CJK fonts for WeasyPrint's PDFs.
+# gettext for compilemessages; pg_dump/pg_restore for manage.py backup/restore; Pango/HarfBuzz
+# and CJK fonts for WeasyPrint's PDFs.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         gettext \
+        postgresql-client \
         fonts-noto-cjk \
         libharfbuzz-subset0 \
         libpango-1.0-0 \

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "imports",
     "dashboards",
     "assessments",
+    "ops",
 ]
 
 MIDDLEWARE = [

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from dashboards import views as dashboard_views
+from ops import views as ops_views
 
 admin.site.site_header = _("协同提质管理平台")
 admin.site.site_title = _("协同提质管理平台")
@@ -26,6 +27,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("", dashboard_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("healthz/ready", ops_views.ready, name="ready"),
     path("", include("django.contrib.auth.urls")),  # login, logout, password reset
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -187,6 +187,24 @@ def test_healthz(client) -> None:
     assert client.get("/healthz").content == b"ok"
 
 
+@pytest.mark.django_db
+def test_ready_checks_the_database_and_says_when_the_broker_is_down(client, settings) -> None:
+    response = client.get("/healthz/ready")  # embedded default: tasks run in-process
+    assert response.status_code == 200
+    assert {k: v["status"] for k, v in response.json()["checks"].items()} == {
+        "database": "ok",
+        "broker": "embedded",
+        "worker": "embedded",
+    }
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    response = client.get("/healthz/ready")
+    checks = response.json()["checks"]
+    assert response.status_code == 503 and not response.json()["healthy"]
+    assert checks["database"]["status"] == "ok"
+    assert checks["broker"]["status"].startswith("error: ConnectionError")
+    assert checks["worker"]["status"] == "skipped: no broker"
+
+
 def test_admin_refuses_a_consortium_that_breaks_1_m_n(client, world: World, django_user_model):
     admin = django_user_model.objects.create_superuser("root", password=PASSWORD)
     client.force_login(admin)

@@ -337,6 +337,18 @@ def _big_workbook(world: World) -> dict:
     return {"programme": world.programme.pk, "consortium": world.consortium.pk}
 
 
+def test_ready_answers_for_database_redis_and_worker(client, broker, worker, settings) -> None:
+    settings.CELERY_BROKER_URL = broker
+    response = client.get("/healthz/ready")
+    checks = response.json()["checks"]
+    assert response.status_code == 200, checks
+    assert [checks[name]["status"] for name in ("database", "broker", "worker")] == [
+        "ok",
+        "ok",
+        "ok (1)",
+    ]
+
+
 def test_a_killed_worker_leaves_a_failed_job(
     client, world: World, summary_period, worker, settings
 ) -> None:

@@ -20,12 +20,14 @@ from assessments.models import (
     AssessmentRun,
     AssessmentScheme,
     AssessmentScore,
+    AssessmentWeight,
     Basis,
     Column,
     Metric,
     RunStatus,
     Source,
 )
+from assessments.rules import rounded
 from pairings.models import Pairing
 from schools.models import Institution, KindGroup, RegionLevel
 
@@ -115,9 +117,10 @@ def indicator_tree(
     return [(i, children[i.pk]) for i in indicators if i.parent_id is None]
 
 
-def weights_of(indicator: AssessmentIndicator) -> dict[str, Decimal]:
-    """The indicator's weight per column (0 where none is set), from prefetched weights."""
-    return {w.column: w.weight for w in indicator.weights.all()}
+def weights_of(indicator: AssessmentIndicator) -> dict[str, AssessmentWeight]:
+    """The indicator's weight row per column (absent where none is set), from prefetched
+    weights."""
+    return {w.column: w for w in indicator.weights.all()}
 
 
 def weight_problems(scheme: AssessmentScheme, weights: dict[tuple[int, str], Decimal]) -> list[str]:
@@ -164,11 +167,11 @@ def scheme_problems(scheme: AssessmentScheme) -> list[str]:
                 _("“%(indicator)s”有二级指标，按二级指标加权计分，不应再设置计分规则。")
                 % {"indicator": indicator}
             )
-    weights: dict[tuple[int, str], Decimal] = {
-        (i.pk, w.column): w.weight
+    weights = {
+        (i.pk, column): w.weight
         for top, children in tree
         for i in [top, *children]
-        for w in i.weights.all()
+        for column, w in weights_of(i).items()
     }
     return problems + weight_problems(scheme, weights)
 
@@ -231,8 +234,8 @@ def run_comparison(results: QuerySet[AssessmentResult]) -> list[GroupSummary]:
             group=group,
             label=group_label(group),
             parties=len(values),
-            mean=round(sum(values, Decimal(0)) / len(values), 2),
-            median=round(Decimal(median(values)), 2),
+            mean=rounded(sum(values, Decimal(0)) / len(values)),
+            median=rounded(Decimal(median(values))),
             best=max(values),
             worst=min(values),
         )
@@ -258,7 +261,7 @@ def first_level_means(
         means: list[Decimal | None] = []
         for indicator in top:
             values = sums.get((group, indicator.pk))
-            means.append(round(sum(values, Decimal(0)) / len(values), 2) if values else None)
+            means.append(rounded(sum(values, Decimal(0)) / len(values)) if values else None)
         table.append((group_label(group), means))
     return top, table
 

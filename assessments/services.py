@@ -48,6 +48,7 @@ from assessments.selectors import (
     raw_values_of_run,
     scheme_problems,
     weight_problems,
+    weights_of,
 )
 from config.services import ProgressWriter
 from config.uploads import validate_report_file
@@ -209,16 +210,9 @@ def entry_record(
     entry.full_clean()
     entry.save()
     for upload in files or []:
-        content_type = validate_report_file(upload)
-        stored = EvidenceFile(
-            entry=entry,
-            name=upload.name or "",
-            size=upload.size or 0,
-            content_type=content_type,
-            uploaded_by=user,
+        EvidenceFile.create_from(
+            upload, content_type=validate_report_file(upload), uploaded_by=user, entry=entry
         )
-        stored.file.save(upload.name or "evidence", upload, save=False)
-        stored.save()
     return entry
 
 
@@ -463,11 +457,13 @@ def _rank_leaves(parties: list[Party], leaf_rows: dict[tuple[int, int], _Row]) -
 
 
 def _weight(indicator: AssessmentIndicator, column: str) -> Decimal:
-    return next((w.weight for w in indicator.weights.all() if w.column == column), Decimal(0))
+    weight = weights_of(indicator).get(column)
+    return weight.weight if weight else Decimal(0)
 
 
 def _target(indicator: AssessmentIndicator, column: str) -> Decimal | None:
-    return next((w.target for w in indicator.weights.all() if w.column == column), None)
+    weight = weights_of(indicator).get(column)
+    return weight.target if weight else None
 
 
 def _store(run: AssessmentRun, parties: list[Party], rows: dict[int, list[_Row]]) -> None:
@@ -496,8 +492,8 @@ def _store(run: AssessmentRun, parties: list[Party], rows: dict[int, list[_Row]]
                     group_size=len(group_totals),
                 )
             )
-    AssessmentResult.objects.bulk_create(results)
-    by_index = {(r.party_id, r.column): r for r in AssessmentResult.objects.filter(run=run)}
+    AssessmentResult.objects.bulk_create(results)  # PostgreSQL and SQLite return the keys
+    by_index = {(r.party_id, r.column): r for r in results}
     scores = []
     for index, party_rows in rows.items():
         party = parties[index]

@@ -104,10 +104,9 @@ def scheme_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     manager = can_manage_assessment(request.user, scheme)
     tree = selectors.indicator_tree(scheme)
     rows = [
-        (indicator, [weights.get(column) for column in scheme.columns])
+        (indicator, [selectors.weights_of(indicator).get(column) for column in scheme.columns])
         for top, children in tree
         for indicator in [top, *children]
-        for weights in [{w.column: w for w in indicator.weights.all()}]
     ]
     runs = (
         assessment_runs_visible_to(request.user)

@@ -6,6 +6,7 @@ zip archives, never extracted) and are served only through views that check perm
 
 import zipfile
 from pathlib import PurePath
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -125,3 +126,17 @@ class StoredFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def create_from(
+        cls, upload: UploadedFile, *, content_type: str, uploaded_by: Any, **owner: Any
+    ) -> Any:
+        """Store a checked upload under its original name (cut to the field's length)."""
+        return cls._default_manager.create(  # type: ignore[misc]  # subclasses add `file`
+            file=upload,
+            name=(upload.name or "")[:200],
+            size=upload.size or 0,
+            content_type=content_type,
+            uploaded_by=uploaded_by,
+            **owner,
+        )

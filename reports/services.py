@@ -366,13 +366,8 @@ def report_attachment_add(
         raise PermissionDenied(_("只有本单位的联系人或信息员可以上传附件。"))
     _check_editable(report, timezone.localdate())
     content_type = validate_report_file(upload)
-    return ReportAttachment.objects.create(
-        report=report,
-        file=upload,
-        name=(upload.name or "")[:200],
-        size=upload.size or 0,
-        content_type=content_type,
-        uploaded_by=user,
+    return ReportAttachment.create_from(
+        upload, content_type=content_type, uploaded_by=user, report=report
     )
 
 

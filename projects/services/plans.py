@@ -233,13 +233,8 @@ def plan_attachment_add(*, user: User, plan: SchoolPlan, upload: UploadedFile) -
     if version is None or version.is_frozen or not plan.is_editable:
         raise ValidationError(_("该版本已提交或已通过，不能再添加附件。"))
     content_type = validate_document(upload)
-    return PlanAttachment.objects.create(
-        version=version,
-        file=upload,
-        name=upload.name[:200] if upload.name else "",
-        size=upload.size or 0,
-        content_type=content_type,
-        uploaded_by=user,
+    return PlanAttachment.create_from(
+        upload, content_type=content_type, uploaded_by=user, version=version
     )
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 
 # Playwright's sync API runs an event loop in the test's thread while the test (and the
 # database teardown) still call the ORM synchronously. Set for the whole run once browser
@@ -22,7 +22,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "e2e"
-PHONE = {"width": 375, "height": 812}  # an iPhone's CSS pixels
+PHONE = ViewportSize(width=375, height=812)  # an iPhone's CSS pixels
+DESKTOP = ViewportSize(width=1280, height=900)
 
 
 @pytest.fixture(scope="session")
@@ -77,7 +78,7 @@ def sign_in(browser: Browser, live_server, request, artifacts: Path):
     def open_as(username: str, *, phone: bool = False) -> Page:
         context = browser.new_context(
             locale="zh-CN",
-            viewport=PHONE if phone else {"width": 1280, "height": 900},
+            viewport=PHONE if phone else DESKTOP,
             is_mobile=phone,
             has_touch=phone,
         )

@@ -5,7 +5,15 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *
-from .base import MIDDLEWARE, SECRET_KEY, STORAGES, env_bool, smtp_mailer
+from .base import (
+    LOG_LEVEL,
+    MIDDLEWARE,
+    SECRET_KEY,
+    STORAGES,
+    build_logging,
+    env_bool,
+    smtp_mailer,
+)
 
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set in the environment for production.")
@@ -27,3 +35,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MAILERS = {"default": smtp_mailer()}
+# One JSON object per log line for the log collector (LOG_FORMAT=text for people).
+LOGGING = build_logging(os.environ.get("LOG_FORMAT", "json"), LOG_LEVEL)

@@ -38,11 +38,12 @@ RUN DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=build-time-dumm
         python manage.py collectstatic --noinput
 
 RUN useradd --system --uid 10001 --user-group --home-dir /app --no-create-home app \
-    && mkdir -p /app/media \
-    && chown app:app /app/media
+    && mkdir -p /app/media /app/backups \
+    && chown app:app /app/media /app/backups
 
 ENV DJANGO_SETTINGS_MODULE=config.settings.production
 USER app
 EXPOSE 8000
 
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+ENV GUNICORN_BIND=0.0.0.0:8000
+CMD ["gunicorn", "-c", "config/gunicorn.py", "config.wsgi:application"]

@@ -26,7 +26,7 @@ REQUIRED_SERVICES = ("db", "redis", "web", "worker", "beat")
 APP_SERVICES = ("web", "worker", "beat")
 HEALTHCHECKED = ("db", "redis", "web")
 COMMANDS = {
-    "web": r"\bgunicorn\s+config\.wsgi:application\b",
+    "web": r"\bgunicorn\s+-c\s+config/gunicorn\.py\s+config\.wsgi:application\b",
     "worker": r"\bcelery\s+-A\s+config\s+worker\b",
     "beat": r"\bcelery\s+-A\s+config\s+beat\b",
 }
@@ -264,7 +264,7 @@ def module_file(dotted: str) -> Path:
 
 def test_entry_points_named_by_the_dockerfile_and_compose_exist() -> None:
     cmd = dockerfile_cmd()
-    assert cmd[:2] == ["gunicorn", "config.wsgi:application"]
+    assert cmd[:4] == ["gunicorn", "-c", "config/gunicorn.py", "config.wsgi:application"]
     commands = [" ".join(cmd)]
     commands += [command_text(service) for service in load_compose()["services"].values()]
 
@@ -279,6 +279,7 @@ def test_entry_points_named_by_the_dockerfile_and_compose_exist() -> None:
         celery_module = module_file(f"{package}.celery").read_text()
         assert re.search(r"^app\s*=\s*Celery\(", celery_module, re.MULTILINE)
     assert (ROOT / "manage.py").is_file()  # web runs `python manage.py migrate` first
+    assert (ROOT / "config" / "gunicorn.py").is_file()  # gunicorn -c config/gunicorn.py
 
 
 def test_dockerfile_builds_a_locked_non_root_image() -> None:

@@ -460,6 +460,6 @@ def test_every_page_passes_the_basics_at_a_phones_width(
             found.append(Violation(name, "reach", visit.url, f"{status} at {page.url}"))
             continue
         found += violations(page, name, phone=True)
-        shot(page, f"{visit.name} {visit.role}")
+        shot(page, f"{visit.role or 'anonymous'} {visit.url}")
     anonymous.close()
     assert not found, f"{len(found)} accessibility problems:\n" + "\n".join(map(str, found))

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from import_export.admin import ExportMixin
+from import_export.formats.base_formats import XLSX
 
 from pairings.models import Consortium, Membership, Pairing
 from pairings.resources import PairingResource
@@ -49,6 +50,9 @@ class ConsortiumAdmin(admin.ModelAdmin):
 class PairingAdmin(ExportMixin, admin.ModelAdmin):
     # Export only: imports go through the checked, previewed path of the imports app.
     resource_classes = [PairingResource]
+    # Only .xlsx: its cells stay text, while a .csv or .tsv would hand text starting with
+    # + - @ to Excel as formulas (IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT strips only "=").
+    formats = [XLSX]
     list_display = ["supporter", "supported", "kind", "programme", "phase", "status", "is_demo"]
     list_filter = ["programme", "kind", "phase", "status", "is_demo"]
     search_fields = ["supporter__name", "supported__name", "note"]

@@ -31,7 +31,9 @@ def browser() -> Iterator[Browser]:
     if CHROMIUM is None:
         pytest.fail("Chromium is missing: scripts/setup.sh installs it (apt chromium).")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--lang=zh-CN"]
+        )
         yield browser
         browser.close()
 

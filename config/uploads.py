@@ -4,12 +4,14 @@ Files are never opened by anything but these signature checks (Office files are 
 zip archives, never extracted) and are served only through views that check permissions.
 """
 
+import uuid
 import zipfile
 from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.http import FileResponse
@@ -95,6 +97,12 @@ def validate_report_file(upload: UploadedFile) -> str:
     return validate_upload(upload, REPORT_FILES)
 
 
+def server_named(upload: UploadedFile) -> File:
+    """The upload under a name the server chooses (random, its extension kept in lower case):
+    nothing of what the browser sent reaches the disk; people see the original name."""
+    return File(upload, name=uuid.uuid4().hex + PurePath(upload.name or "").suffix.lower())
+
+
 def download_response(stored: "StoredFile") -> FileResponse:
     """The file as a download under its original name (callers check who may have it)."""
     return FileResponse(
@@ -131,9 +139,10 @@ class StoredFile(models.Model):
     def create_from(
         cls, upload: UploadedFile, *, content_type: str, uploaded_by: Any, **owner: Any
     ) -> Any:
-        """Store a checked upload under its original name (cut to the field's length)."""
+        """Store a checked upload on disk under a server-chosen name; its original name (cut to
+        the field's length) is what people see and download it as."""
         return cls._default_manager.create(  # type: ignore[misc]  # subclasses add `file`
-            file=upload,
+            file=server_named(upload),
             name=(upload.name or "")[:200],
             size=upload.size or 0,
             content_type=content_type,

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.services import ProgressWriter
+from config.uploads import server_named
 from dashboards.services import summaries_refresh_later
 from imports.importers import Importer, importer_for
 from imports.importers.base import Check
@@ -88,10 +89,10 @@ def batch_upload(
         kind=kind,
         params=params,
         title=importer_class(params, user=user).title()[:200],
-        file=upload,
+        file=server_named(upload),
         name=(upload.name or "")[:200],
         size=upload.size,
-        content_type=upload.content_type or XLSX,
+        content_type=XLSX,  # what the browser claims is not trusted: served as a workbook
         uploaded_by=user,
     )
     if _small(upload):

@@ -1,8 +1,10 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import PasswordResetForm
 from dashboards import views as dashboard_views
 from ops import views as ops_views
 
@@ -28,7 +30,12 @@ urlpatterns = [
     path("", dashboard_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("healthz/ready", ops_views.ready, name="ready"),
-    path("", include("django.contrib.auth.urls")),  # login, logout, password reset
+    path(
+        "password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
+        name="password_reset",
+    ),
+    path("", include("django.contrib.auth.urls")),  # login, logout, the rest of password reset
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("programmes/", include("programmes.urls")),

@@ -67,3 +67,24 @@ def test_a_burst_of_wrong_passwords_locks_the_account_in_chinese(client, world: 
         client.post(url, {"username": "no_such_user", "password": f"wrong{attempt}"})
     response = client.post(url, {"username": "no_such_user", "password": "anything"})
     assert response.status_code == 429 and "账号已暂时锁定" in response.content.decode()
+
+
+def test_an_invited_person_without_a_password_can_ask_for_a_new_link(
+    client, world: World, mailoutbox
+) -> None:
+    """An invitation leaves no usable password; when its link expired, reset is the way in."""
+    user = world.users["fynu_contact"]
+    user.email = "new@fynu.edu.cn"
+    user.set_unusable_password()
+    user.save()
+    client.post(reverse("password_reset"), {"email": "new@fynu.edu.cn"})
+    (message,) = mailoutbox
+    assert message.to == ["new@fynu.edu.cn"]
+    link = re.search(r"/reset/[\w-]+/[\w-]+/", message.body)
+    assert link is not None
+    page = client.get(link.group(0), follow=True)
+    assert "new_password1" in page.content.decode()
+    user.is_active = False  # a deactivated account still gets nothing
+    user.save()
+    client.post(reverse("password_reset"), {"email": "new@fynu.edu.cn"})
+    assert len(mailoutbox) == 1

@@ -123,6 +123,9 @@ def report_fill(
     report = _report_opened(request, period_pk, institution_pk)
     period, institution = report.period, report.institution
     if not can_fill_report(request.user, report):
+        # Who reads the report is sent to it; anyone else learns nothing (not even its id).
+        if not reports_visible_to(request.user).filter(pk=report.pk).exists():
+            raise Http404
         return redirect("reports:detail", report.pk)
     reason = report.lock_reason(timezone.localdate())
     if reason:

@@ -125,7 +125,10 @@ def templates_available(
     """The owner's programme templates it may still take on."""
     owner = project if project is not None else pairing
     assert owner is not None
-    taken = Indicator.objects.filter(project=project, pairing=pairing).values("template")
+    # Hand-made indicators have no template; a NULL in NOT IN would exclude every template.
+    taken = Indicator.objects.filter(
+        project=project, pairing=pairing, template__isnull=False
+    ).values("template")
     templates = IndicatorTemplate.objects.filter(programme_id=owner.programme_id).exclude(
         pk__in=taken
     )

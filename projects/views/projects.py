@@ -181,9 +181,13 @@ def adopt_templates(request: AuthenticatedHttpRequest, kind: str, pk: int) -> Ht
     """Take on one template (template=<pk>) or every template still available (all)."""
     if kind == "project":
         owner: Any = selectors.project_get(user=request.user, pk=pk)
+        if not can_edit_project(request.user, owner):
+            raise PermissionDenied
         available = templates_available(project=owner)
     else:
         owner = selectors.pairing_get(user=request.user, pk=pk)
+        if not can_edit_pairing_work(request.user, owner):
+            raise PermissionDenied
         available = templates_available(pairing=owner)
     wanted = request.POST.get("template", "")
     chosen = available if wanted == "all" else [t for t in available if str(t.pk) == wanted]

@@ -62,6 +62,18 @@ def test_a_template_taken_on_gets_a_target_per_year_of_the_project(world: World)
         indicator_adopt(user=world.users["admin"], template=indicator.template, project=project)
 
 
+def test_a_project_with_a_hand_made_indicator_still_offers_the_templates(world: World) -> None:
+    """A hand-made indicator has no template: it must not hide every template (NULL in NOT IN)."""
+    project = make_project(world, units=[world.ahnu])
+    indicator_save(
+        user=world.users["admin"],
+        indicator=Indicator(project=project, name="自定指标"),
+        targets=[IndicatorTarget(year=2024, value=Decimal(1))],
+    )
+    volunteers = template(world)
+    assert templates_available(project=project) == [volunteers]
+
+
 def test_a_round_template_on_a_pairing_targets_its_round(world: World) -> None:
     second = Phase.objects.create(
         programme=world.programme,

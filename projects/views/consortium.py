@@ -53,6 +53,7 @@ def activity_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "page": page,
             "kind": kind,
             "kinds": ActivityKind.choices,
+            "may_start": forms.may_start_work(request.user),
             "year": request.GET.get("year", ""),
         },
     )

@@ -41,6 +41,7 @@ def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "status": status,
             "statuses": PlanStatus.choices,
             "summary": selectors.plan_summary(plans),
+            "may_start": forms.may_start_work(request.user),
         },
     )
 

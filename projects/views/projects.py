@@ -57,6 +57,7 @@ def project_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "filters": filters,
             "statuses": ProjectStatus.choices,
             "today": timezone.localdate(),
+            "may_start": forms.may_start_work(request.user),
             **selectors.filter_choices(user=request.user),
         },
     )

@@ -65,6 +65,23 @@ def test_permission_matrix_of_the_project_pages(client, world: World, work: Work
     assert actual == MATRIX, f"pages: {list(pages)}\nactual: {actual}"
 
 
+def test_lists_offer_new_work_only_to_who_may_start_it(client, world: World, work: Work) -> None:
+    """The 新建 buttons of the project, plan and activity lists appear exactly for the roles
+    whose create pages answer (the matrix's "new" column), never as a link to a 403."""
+    new = list(urls(world, work)).index("project_new")
+    lists = {
+        reverse("projects:list"): reverse("projects:create"),
+        reverse("projects:plans"): reverse("projects:plan_create"),
+        reverse("projects:activities"): reverse("projects:activity_create"),
+    }
+    for role, row in MATRIX.items():
+        client.force_login(world.users[role])
+        for page, create in lists.items():
+            offered = f'href="{create}"' in client.get(page).content.decode()
+            assert offered == (row[new] == OK), (role, page)
+            assert client.get(create).status_code == row[new], (role, create)
+
+
 def test_lists_show_only_what_is_in_scope(client, world: World, work: Work) -> None:
     client.force_login(world.users["guangdong_edu"])
     titles = {p.title for p in client.get(reverse("projects:list")).context["page"].object_list}
@@ -246,15 +263,16 @@ def test_activity_form_offers_only_projects_the_user_runs(client, world, work) -
 
 # Queries per page, equal at both sizes (asserted below) and at most these: session + user (2)
 # and the user's scope (4), then the page's own reads. The project list: count, page, units,
-# and the three filter lists. A project: project, its prefetches (units, beneficiaries, members,
+# and the three filter lists; the lists also ask once whether the user may start new work (the
+# 新建 button). A project: project, its prefetches (units, beneficiaries, members,
 # milestones, plans, status changes, indicators with targets, actuals, items and activities,
 # the activity list) and the templates still available. The overview adds the project counts,
 # milestones and every indicator's progress data; visits add the yearly compliance.
 MAX_QUERIES: dict[str, int] = {
-    "projects": 13,
+    "projects": 14,
     "project": 21,
-    "activities": 8,
-    "plans": 11,
+    "activities": 9,
+    "plans": 12,
     "plan": 19,
     "overview": 18,
     "visits": 13,

@@ -255,7 +255,15 @@ def _fail_stale(scheme: AssessmentScheme) -> None:
 def _enqueue(run_pk: int) -> None:
     from assessments.tasks import assessment_score
 
-    assessment_score.delay(run_pk)
+    try:
+        assessment_score.delay(run_pk)
+    except Exception:
+        logger.exception("Could not queue assessment run %s", run_pk)
+        AssessmentRun.objects.filter(pk=run_pk).update(
+            status=RunStatus.FAILED,
+            error=_("暂时无法连接后台处理服务，评分未能开始，请稍后重新发起。"),
+            finished_at=timezone.now(),
+        )
 
 
 @dataclass

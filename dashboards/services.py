@@ -7,6 +7,7 @@ after the commit a task recounts the indicators it reported and its period's tot
 """
 
 import datetime as dt
+import logging
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -14,6 +15,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Max, Q
@@ -40,6 +42,8 @@ from reports.models import (
 )
 from reports.selectors import reporters_by_period
 from schools.models import Institution
+
+logger = logging.getLogger(__name__)
 
 RECEIVED = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
 _deferred: ContextVar[bool] = ContextVar("summaries_deferred", default=False)
@@ -462,7 +466,7 @@ def summaries_refresh_later(programme_id: int) -> None:
         return
     from dashboards import tasks
 
-    transaction.on_commit(lambda: tasks.summaries_refresh.delay(programme_id))
+    transaction.on_commit(lambda: _queue_or_run(tasks.summaries_refresh, programme_id))
 
 
 def summaries_indicators_changed(indicator_ids: list[int]) -> None:
@@ -472,7 +476,7 @@ def summaries_indicators_changed(indicator_ids: list[int]) -> None:
         return
     from dashboards import tasks
 
-    transaction.on_commit(lambda: tasks.indicators_summaries_refresh.delay(indicator_ids))
+    transaction.on_commit(lambda: _queue_or_run(tasks.indicators_summaries_refresh, indicator_ids))
 
 
 def indicators_summaries_refresh(*, indicator_ids: list[int]) -> None:
@@ -495,7 +499,20 @@ def summaries_reports_changed(reports: list[QuarterlyReport]) -> None:
     from dashboards import tasks
 
     ids = [r.pk for r in reports]
-    transaction.on_commit(lambda: tasks.reports_summaries_refresh.delay(ids))
+    transaction.on_commit(lambda: _queue_or_run(tasks.reports_summaries_refresh, ids))
+
+
+def _queue_or_run(task: Any, *args: Any) -> None:
+    """Queue a recount after the commit; when the broker cannot be reached, recount here.
+
+    The change it follows is already saved: failing the request now would tell the user it was
+    not (and invite a second submission). The page waits a moment longer instead.
+    """
+    try:
+        task.delay(*args)
+    except Exception:
+        logger.warning("Broker unreachable: %s runs in the request", task.name, exc_info=True)
+        task.apply(args=args)
 
 
 @transaction.atomic

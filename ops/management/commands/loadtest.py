@@ -37,7 +37,7 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -244,6 +244,7 @@ class Command(BaseCommand):
             thread.join(timeout=max(0.0, deadline + 90 - time.monotonic()))
         elapsed = time.monotonic() - started
         self._report(stats, elapsed)
+        connection.close()  # ours may have been cut during the run (a database restart drill)
         ok = self._check(ledger, reports)
         if not ok:
             raise SystemExit(1)

@@ -21,6 +21,7 @@ from pairings.services import consortium_create, pairing_create
 from programmes.models import Phase, PhaseKind, Programme, ProgrammeLevel
 from schools.models import Institution, Region, RegionLevel
 from schools.models import InstitutionKind as K
+from tests.factories import ProgrammeFactory
 
 REGIONS = [
     # code, name, short name, level, parent code
@@ -225,3 +226,24 @@ def build_world() -> World:
         alice=alice,
         users=users,
     )
+
+
+def anhui_programme(world: World) -> Programme:
+    """A provincial programme of 安徽 without consortia: 安徽师范大学 supports 阜阳师范大学
+    (安徽省教育厅 runs it and edits its 工作动态 bulletin)."""
+
+    programme = ProgrammeFactory.create(
+        name="安徽省高校与县域基础教育协同提质行动",
+        short_name="安徽协同提质",
+        slug="anhui",
+        level=ProgrammeLevel.PROVINCIAL,
+        region=world.region("安徽"),
+        issuing_authority="安徽省教育厅",
+    )
+    pairing_create(
+        programme=programme,
+        kind=PairingKind.UNIVERSITY_COLLEGE,
+        supporter=world.ahnu,
+        supported=world.fynu,
+    )
+    return programme

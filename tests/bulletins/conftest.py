@@ -12,25 +12,12 @@ from pairings.services import pairing_create
 from programmes.models import Programme, ProgrammeLevel
 from schools.models import InstitutionKind
 from tests.factories import InstitutionFactory, ProgrammeFactory
-from tests.world import World
+from tests.world import World, anhui_programme
 
 
 @pytest.fixture
 def anhui(world: World) -> Programme:
-    programme = ProgrammeFactory.create(
-        name="安徽省高校与县域基础教育协同提质行动",
-        short_name="安徽协同提质",
-        slug="anhui",
-        level=ProgrammeLevel.PROVINCIAL,
-        region=world.region("安徽"),
-        issuing_authority="安徽省教育厅",
-    )
-    pairing_create(
-        programme=programme,
-        kind=PairingKind.UNIVERSITY_COLLEGE,
-        supporter=world.ahnu,
-        supported=world.fynu,
-    )
+    programme = anhui_programme(world)
     return programme
 
 

@@ -32,21 +32,18 @@ from imports.models import ImportBatch
 from outputs import services as outputs
 from outputs.exporters import EXPORTERS
 from outputs.models import OutputJob
-from pairings.choices import PairingKind
-from pairings.services import pairing_create
-from programmes.models import Application, Programme, ProgrammeLevel
+from programmes.models import Application, Programme
 from projects.models import Activity, Meeting, SchoolPlan, Visit
 from projects.services import plans as plan_services
 from reports.models import QuarterlyReport, ReportingPeriod
 from tests.bulletins.conftest import make_issue, push
 from tests.e2e.a11y import Violation, violations
 from tests.e2e.conftest import PHONE
-from tests.factories import ProgrammeFactory
 from tests.imports.books import upload, xlsx
 from tests.projects.conftest import Work, build_work
 from tests.reports.conftest import make_period
 from tests.reports.helpers import fill
-from tests.world import World
+from tests.world import World, anhui_programme
 
 BAD = """<!doctype html><html lang="en"><head><meta name="viewport"
 content="width=device-width, initial-scale=1"></head><body>
@@ -161,19 +158,7 @@ def build_content(world: World) -> Content:
         contact_name="王五",
         contact_phone="0558-1234567",
     )
-    anhui = ProgrammeFactory.create(
-        name="安徽省高校与县域基础教育协同提质行动",
-        short_name="安徽协同提质",
-        slug="anhui",
-        level=ProgrammeLevel.PROVINCIAL,
-        region=world.region("安徽"),
-    )
-    pairing_create(
-        programme=anhui,
-        kind=PairingKind.UNIVERSITY_COLLEGE,
-        supporter=world.ahnu,
-        supported=world.fynu,
-    )
+    anhui = anhui_programme(world)
     news = push(world, anhui)
     issue = make_issue(world, anhui, entries=4)
     job = outputs.job_request(

@@ -29,15 +29,11 @@ from django.utils import timezone
 from config.celery import app
 from outputs import services
 from outputs.models import JobStatus, OutputJob
-from pairings.choices import PairingKind
-from pairings.services import pairing_create
-from programmes.models import ProgrammeLevel
 from projects.models import Indicator, Project, ResponsibleUnit
 from reports.models import ReportingPeriod
 from tests.bulletins.conftest import make_issue
-from tests.factories import ProgrammeFactory
 from tests.pdf import pdf_text
-from tests.world import World
+from tests.world import World, anhui_programme
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -295,19 +291,7 @@ def test_every_output_through_the_worker(
     assert reverse("outputs:download", args=[form.pk]) in fragment
 
     # The 工作动态 bulletin of a provincial programme, as its readers get it.
-    anhui = ProgrammeFactory.create(
-        name="安徽省高校与县域基础教育协同提质行动",
-        short_name="安徽协同提质",
-        slug="anhui",
-        level=ProgrammeLevel.PROVINCIAL,
-        region=world.region("安徽"),
-    )
-    pairing_create(
-        programme=anhui,
-        kind=PairingKind.UNIVERSITY_COLLEGE,
-        supporter=world.ahnu,
-        supported=world.fynu,
-    )
+    anhui = anhui_programme(world)
     issue = make_issue(world, anhui, entries=4, publish=True)
     bulletin = _ask(client, "bulletin_pdf", {"issue": issue.pk})
     text = re.sub(r"\s+", "", pdf_text(_download(client, bulletin), tmp_path))

@@ -10,12 +10,12 @@ import pytest
 
 from assessments import services as assessment_services
 from assessments.models import RunStatus
-from config.celery import app
 from outputs import services as output_services
 from outputs.models import JobStatus
 from reports import services as report_services
 from tests.assessments.conftest import Guangdong, gd, scheme_with  # noqa: F401 (fixture)
 from tests.assessments.test_scoring import MANUAL
+from tests.outputs.test_worker import _use_broker
 from tests.reports.conftest import make_period
 from tests.world import World
 
@@ -23,13 +23,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def broker_down(settings) -> Iterator[None]:
-    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
-    app.conf.update(broker_url="redis://127.0.0.1:9/0", task_always_eager=False)
-    app.pool.force_close_all()
+def broker_down() -> Iterator[None]:
+    saved = _use_broker(broker_url="redis://127.0.0.1:9/0", task_always_eager=False)
     yield
-    app.conf.update(saved)
-    app.pool.force_close_all()
+    _use_broker(**saved)
 
 
 def test_a_report_change_is_saved_and_counted_in_the_request(

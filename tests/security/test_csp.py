@@ -90,6 +90,11 @@ from django.test import Client, RequestFactory, override_settings
 from django.test.utils import setup_test_environment
 from django.contrib.sessions.middleware import SessionMiddleware
 
+from django.conf import settings
+
+# The manifest of static files exists only after collectstatic (the image builds it).
+plain_static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+override_settings(STORAGES={**settings.STORAGES, "staticfiles": plain_static}).enable()
 setup_test_environment()
 client = Client(HTTP_HOST="xtzt.example.edu.cn")
 plain = client.get("/login/")

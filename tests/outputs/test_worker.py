@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from kombu import pools
 
 from config.celery import app
 from outputs import services
@@ -180,9 +181,11 @@ def _use_broker(**conf: object) -> dict:
     The connection and producer pools are dropped, since they remember the old broker."""
     saved = {key: app.conf[key] for key in conf}
     app.conf.update(conf)
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    # Celery's pools come from kombu's global registry, keyed by broker URL: closing one
+    # there (force_close_all) would leave a closed pool for the next user of that broker.
+    # reset() closes and forgets them all, so the next send builds fresh ones.
+    pools.reset()
+    app._pool = None
     app.amqp._producer_pool = None
     return saved
 

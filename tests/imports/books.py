@@ -1,7 +1,8 @@
 """Workbooks built in memory for import tests, as people (and programs) produce them."""
 
 import io
-from collections.abc import Sequence
+import zipfile
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -29,3 +30,17 @@ def xlsx(
 
 def upload(data: bytes, name: str = "导入.xlsx") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data, content_type=XLSX)
+
+
+def edit_sheet_xml(data: bytes, edit: Callable[[bytes], bytes]) -> bytes:
+    """The workbook with its first sheet's XML passed through `edit`, as a hand-edited or
+    hostile file would arrive (formulas with cached results, DOCTYPEs, entities)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = edit(content)
+            archive.writestr(item, content)
+    return buffer.getvalue()

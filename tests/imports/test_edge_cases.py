@@ -14,7 +14,7 @@ from imports.models import ImportStatus
 from imports.workbook import TableError, Workbook, parse_date
 from pairings.models import Pairing
 from schools.models import Contact, Institution
-from tests.imports.books import upload, xlsx
+from tests.imports.books import edit_sheet_xml, upload, xlsx
 
 PAIRING_HEADER = ["结对类型", "支援方", "受援方", "备注"]
 
@@ -102,18 +102,14 @@ def test_a_formula_whose_result_is_empty_text_is_empty():
     data = xlsx(
         {"结对": [PAIRING_HEADER, ["高校结对帮扶薄弱院校", "华南师范大学", "嘉应学院", ""]]}
     )
-    source = zipfile.ZipFile(io.BytesIO(data))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for item in source.infolist():
-            content = source.read(item)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                content = content.replace(
-                    b"</row></sheetData>",
-                    b'<c r="D2" t="str"><f>IF(A2="","","x")</f><v></v></c></row></sheetData>',
-                )
-            archive.writestr(item, content)
-    with Workbook(io.BytesIO(buffer.getvalue()), name="表.xlsx") as book:
+    data = edit_sheet_xml(
+        data,
+        lambda content: content.replace(
+            b"</row></sheetData>",
+            b'<c r="D2" t="str"><f>IF(A2="","","x")</f><v></v></c></row></sheetData>',
+        ),
+    )
+    with Workbook(io.BytesIO(data), name="表.xlsx") as book:
         from imports.importers.round_setup_sheets import PAIRING_COLUMNS
 
         table = book.first_sheet().table(PAIRING_COLUMNS)
@@ -137,20 +133,15 @@ def test_numbers_in_date_columns(value, expected):
 
 
 def test_too_many_merged_cells_are_refused():
-    data = xlsx({"结对": [PAIRING_HEADER]})
-    source = zipfile.ZipFile(io.BytesIO(data))
     merges = "".join(f'<mergeCell ref="{col}3:{col}49000"/>' for col in "ABCDEFGHIJKLMNOP")
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for item in source.infolist():
-            content = source.read(item)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                content = content.replace(
-                    b"</sheetData>",
-                    b'</sheetData><mergeCells count="16">' + merges.encode() + b"</mergeCells>",
-                )
-            archive.writestr(item, content)
-    with Workbook(io.BytesIO(buffer.getvalue()), name="表.xlsx") as book:
+    data = edit_sheet_xml(
+        xlsx({"结对": [PAIRING_HEADER]}),
+        lambda content: content.replace(
+            b"</sheetData>",
+            b'</sheetData><mergeCells count="16">' + merges.encode() + b"</mergeCells>",
+        ),
+    )
+    with Workbook(io.BytesIO(data), name="表.xlsx") as book:
         from imports.importers.round_setup_sheets import PAIRING_COLUMNS
 
         with pytest.raises(TableError, match="合并的单元格过多"):

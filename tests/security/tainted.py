@@ -215,6 +215,30 @@ class Everything:
     issue: BulletinIssue
     batch: ImportBatch
 
+    def export_params(self, world: World, typed: str) -> dict[str, dict[str, Any]]:
+        """What each exporter that runs on the test world is asked for (the scoring run's two
+        need a Guangdong of their own); `typed` goes where the request itself carries text."""
+        return {
+            "bulletin_pdf": {"issue": self.issue.pk},
+            "consortium_summary_pdf": {
+                "consortium": world.consortium.pk,
+                "period": self.period.pk,
+                "overview": typed,
+            },
+            "report_form_xlsx": {"period": self.period.pk, "institution": world.fynu.pk},
+            "indicator_workbook_xlsx": {
+                "programme": world.programme.pk,
+                "consortium": world.consortium.pk,
+            },
+            "summary_table_xlsx": {
+                "programme": world.programme.pk,
+                "province": world.region("安徽省").pk,
+                "filler": typed,
+            },
+            "round_setup_xlsx": {"programme": world.programme.pk, "phase": world.phase.pk},
+            "dashboard": {"programme": world.programme.slug, "region": "34"},
+        }
+
 
 def build_everything(world: World) -> Everything:
     """One row of each kind people fill in, on the test world, mostly through the services."""

@@ -9,7 +9,6 @@ field each, this sweep checks them all at once.
 """
 
 import io
-from typing import Any
 
 import openpyxl
 from django.urls import reverse
@@ -53,19 +52,10 @@ def test_every_workbook_keeps_formula_like_text_as_text(client, world: World) ->
     everything = build_everything(world)
     taint(formula_like)
     admin = world.users["admin"]
-    params: dict[str, dict[str, Any]] = {
-        "report_form_xlsx": {"period": everything.period.pk, "institution": world.fynu.pk},
-        "indicator_workbook_xlsx": {
-            "programme": world.programme.pk,
-            "consortium": world.consortium.pk,
-        },
-        "summary_table_xlsx": {
-            "programme": world.programme.pk,
-            "province": world.region("安徽省").pk,
-            "filler": "=1+1",
-        },
-        "round_setup_xlsx": {"programme": world.programme.pk, "phase": world.phase.pk},
-        "dashboard": {"programme": world.programme.slug, "region": "34"},
+    params = {
+        kind: values
+        for kind, values in everything.export_params(world, "=1+1").items()
+        if "pdf" not in kind
     }
     for kind, values in params.items():
         output = EXPORTERS[kind](values, user=admin).run(lambda done, total, stage: None)

@@ -10,9 +10,7 @@ as PDFs on every attachment path with the same Chinese message naming the file, 
 entities (XXE) in workbooks, where stored files land and how they are served.
 """
 
-import io
 import re
-import zipfile
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -36,7 +34,7 @@ from reports import offline
 from reports.models import QuarterlyReport, ReportAttachment
 from reports.services import report_attachment_add, report_open
 from tests.assessments.conftest import Guangdong, gd, scheme_with  # noqa: F401  (gd: fixture)
-from tests.imports.books import xlsx
+from tests.imports.books import edit_sheet_xml, xlsx
 from tests.reports.conftest import make_period
 from tests.security.tainted import PDF_BYTES
 from tests.world import World
@@ -168,23 +166,18 @@ def test_hostile_names_are_stored_under_media_with_safe_names_and_served_as_down
 
 
 def _with_external_entity(data: bytes, target: str) -> bytes:
-    """The workbook with its first sheet's first text cell replaced by an external entity."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for item in source.infolist():
-            content = source.read(item)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                head, _, body = content.rpartition(b"?>")
-                doctype = f'<!DOCTYPE x [<!ENTITY xxe SYSTEM "{target}">]>'.encode()
-                body = body.replace(
-                    b"</sheetData>",
-                    b"<row r='99'><c r='A99' t='inlineStr'><is><t>&xxe;</t></is></c></row>"
-                    b"</sheetData>",
-                )
-                content = (head + b"?>" if head else b"") + doctype + body
-            archive.writestr(item, content)
-    return buffer.getvalue()
+    """The workbook with a row whose text cell is an external entity."""
+
+    def edit(content: bytes) -> bytes:
+        head, _, body = content.rpartition(b"?>")
+        doctype = f'<!DOCTYPE x [<!ENTITY xxe SYSTEM "{target}">]>'.encode()
+        body = body.replace(
+            b"</sheetData>",
+            b"<row r='99'><c r='A99' t='inlineStr'><is><t>&xxe;</t></is></c></row></sheetData>",
+        )
+        return (head + b"?>" if head else b"") + doctype + body
+
+    return edit_sheet_xml(data, edit)
 
 
 def test_external_entities_in_workbooks_are_never_read(

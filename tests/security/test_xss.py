@@ -198,26 +198,7 @@ def test_hostile_text_in_pdfs_and_workbooks(world: World, tmp_path) -> None:
     everything = build_everything(world)
     taint(hostile)
     admin = world.users["admin"]
-    params: dict[str, dict[str, Any]] = {
-        "bulletin_pdf": {"issue": everything.issue.pk},
-        "consortium_summary_pdf": {
-            "consortium": world.consortium.pk,
-            "period": everything.period.pk,
-            "overview": PAYLOAD,
-        },
-        "report_form_xlsx": {"period": everything.period.pk, "institution": world.fynu.pk},
-        "indicator_workbook_xlsx": {
-            "programme": world.programme.pk,
-            "consortium": world.consortium.pk,
-        },
-        "summary_table_xlsx": {
-            "programme": world.programme.pk,
-            "province": world.region("安徽省").pk,
-            "filler": PAYLOAD,
-        },
-        "round_setup_xlsx": {"programme": world.programme.pk, "phase": world.phase.pk},
-        "dashboard": {"programme": world.programme.slug, "region": "34"},
-    }
+    params = everything.export_params(world, PAYLOAD)
     for kind, values in params.items():
         output = EXPORTERS[kind](values, user=admin).run(lambda done, total, stage: None)
         if output.content_type == PDF:

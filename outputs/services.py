@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.services import ProgressWriter
+from config.services import ProgressWriter, fail_orphans
 from outputs.exporters import exporter_for
 from outputs.exporters.base import Exporter
 from outputs.models import FINISHED, JobStatus, OutputJob
@@ -113,20 +113,29 @@ def job_fail(job_pk: int, message: str) -> None:
 
 
 def jobs_fail_stale(*, now: dt.datetime | None = None) -> int:
-    """Fail the jobs nobody is working on: running without a heartbeat for longer than the
-    hard time limit allows (the worker died), or queued for longer than a job may wait."""
+    """Fail the jobs nobody is working on: running without progress for a while and held by
+    no live worker (its worker was killed), running without a heartbeat for longer than the
+    hard time limit allows (the worker died and none answers), or queued for longer than a
+    job may wait."""
+    from outputs.tasks import output_run
+
     now = now or timezone.now()
     running_cutoff = now - dt.timedelta(seconds=settings.OUTPUT_STALE_AFTER_SECONDS)
     queued_cutoff = now - dt.timedelta(seconds=settings.OUTPUT_QUEUE_TIMEOUT_SECONDS)
+    lost = _("生成过程意外中断（处理进程已退出），请重新生成。")
     stale = {
-        "running": OutputJob.objects.filter(
-            status=JobStatus.RUNNING, heartbeat_at__lt=running_cutoff
-        ).update(
+        "orphaned": fail_orphans(
+            OutputJob.objects.filter(status=JobStatus.RUNNING),
+            now=now,
+            task_names=[output_run.name],
             status=JobStatus.FAILED,
-            error=_("生成过程意外中断（处理进程已退出），请重新生成。"),
+            error=lost,
             stage="",
             finished_at=now,
         ),
+        "running": OutputJob.objects.filter(
+            status=JobStatus.RUNNING, heartbeat_at__lt=running_cutoff
+        ).update(status=JobStatus.FAILED, error=lost, stage="", finished_at=now),
         "queued": OutputJob.objects.filter(
             status=JobStatus.QUEUED, created_at__lt=queued_cutoff
         ).update(
@@ -137,7 +146,10 @@ def jobs_fail_stale(*, now: dt.datetime | None = None) -> int:
         ),
     }
     if any(stale.values()):
-        logger.warning("Failed stale jobs: %(running)s running, %(queued)s queued", stale)
+        logger.warning(
+            "Failed stale jobs: %(orphaned)s orphaned, %(running)s running, %(queued)s queued",
+            stale,
+        )
     return sum(stale.values())
 
 

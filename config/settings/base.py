@@ -227,7 +227,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reports.tasks.reminders_send_daily",
         "schedule": crontab(hour=8, minute=0),
     },
-    "outputs-fail-stale": {"task": "outputs.tasks.outputs_fail_stale", "schedule": 5 * 60},
+    "outputs-fail-stale": {"task": "outputs.tasks.outputs_fail_stale", "schedule": 60},
     "outputs-expire": {"task": "outputs.tasks.outputs_expire", "schedule": 60 * 60},
     "imports-fail-stale": {"task": "imports.tasks.imports_fail_stale", "schedule": 5 * 60},
     "dashboards-refresh-nightly": {
@@ -240,6 +240,9 @@ CELERY_TASK_DEFAULT_QUEUE = "celery"
 OUTPUT_SOFT_TIME_LIMIT = int(os.environ.get("OUTPUT_SOFT_TIME_LIMIT", 600))  # hard: +30 s
 # A running job without progress for this long has lost its worker (hard limit + a minute).
 OUTPUT_STALE_AFTER_SECONDS = OUTPUT_SOFT_TIME_LIMIT + 30 + 60
+# A running output job without progress for this long is asked after (every minute): if no
+# live worker holds its task (its worker was killed and restarted), it has failed.
+WORKER_ORPHAN_AFTER_SECONDS = int(os.environ.get("WORKER_ORPHAN_AFTER_SECONDS", 120))
 OUTPUT_QUEUE_TIMEOUT_SECONDS = int(os.environ.get("OUTPUT_QUEUE_TIMEOUT_SECONDS", 60 * 60))
 OUTPUT_RETENTION_HOURS = int(os.environ.get("OUTPUT_RETENTION_HOURS", 72))
 # Links in emails (reminders, invitations) point here.

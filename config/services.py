@@ -1,12 +1,10 @@
 """Helpers shared by the apps' services."""
 
-import datetime as dt
 import logging
 import time
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -46,12 +44,9 @@ class ProgressWriter:
 
 
 def tasks_in_hand(names: Iterable[str], *, timeout: float = 2.0) -> set[Any] | None:
-    """The first argument (a job's or batch's id) of every task called one of `names` that
-    a worker is executing now; None when that cannot be known (tasks run in-process, the
-    broker is unreachable, or no worker answered), so that nobody concludes anything.
-
-    The stale-job sweeps use it to fail, within minutes, the jobs whose worker died: a job
-    marked running that no live worker holds will never finish."""
+    """The first argument (e.g. a job's id) of every task called one of `names` that a worker
+    is executing now; None when that cannot be known (tasks run in-process, the broker is
+    unreachable, or no worker answered), so that nobody concludes anything."""
     from config.celery import app
 
     if app.conf.task_always_eager:
@@ -70,25 +65,3 @@ def tasks_in_hand(names: Iterable[str], *, timeout: float = 2.0) -> set[Any] | N
         for task in tasks or []
         if task.get("name") in wanted and task.get("args")
     }
-
-
-def fail_orphans(
-    rows: models.QuerySet, *, now: dt.datetime, task_names: Iterable[str], **failed: Any
-) -> int:
-    """Update with `failed` those of `rows` (jobs marked as being worked on, with a
-    heartbeat_at) that have shown no progress for WORKER_ORPHAN_AFTER_SECONDS and whose task
-    no live worker holds. Returns how many; 0 when the workers cannot tell."""
-    cutoff = now - dt.timedelta(seconds=settings.WORKER_ORPHAN_AFTER_SECONDS)
-    quiet = rows.filter(heartbeat_at__lt=cutoff)
-    candidates = set(quiet.values_list("pk", flat=True))
-    if not candidates:
-        return 0
-    held = tasks_in_hand(task_names)
-    if held is None:
-        return 0
-    orphans = candidates - held
-    if not orphans:
-        return 0
-    logger.warning("No live worker holds %s %s", rows.model.__name__, sorted(orphans))
-    # Filtered again: a job that made progress meanwhile is not failed.
-    return quiet.filter(pk__in=orphans).update(**failed)

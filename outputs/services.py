@@ -12,11 +12,11 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.services import ProgressWriter, fail_orphans
+from config.services import ProgressWriter, tasks_in_hand
 from outputs.exporters import exporter_for
 from outputs.exporters.base import Exporter
 from outputs.models import FINISHED, JobStatus, OutputJob
@@ -112,30 +112,42 @@ def job_fail(job_pk: int, message: str) -> None:
     )
 
 
+def _orphans(now: dt.datetime) -> models.QuerySet[OutputJob]:
+    """Running jobs without progress for WORKER_ORPHAN_AFTER_SECONDS whose task no live worker
+    holds (its worker was killed): they will never finish. None of them when the workers
+    cannot tell."""
+    from outputs.tasks import output_run
+
+    cutoff = now - dt.timedelta(seconds=settings.WORKER_ORPHAN_AFTER_SECONDS)
+    quiet = OutputJob.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=cutoff)
+    candidates = set(quiet.values_list("pk", flat=True))
+    held = tasks_in_hand([output_run.name]) if candidates else None
+    if held is None or not candidates - held:
+        return quiet.none()
+    logger.warning("No live worker holds output jobs %s", sorted(candidates - held))
+    # Filtered again when updated: a job that made progress meanwhile is not failed.
+    return quiet.filter(pk__in=candidates - held)
+
+
 def jobs_fail_stale(*, now: dt.datetime | None = None) -> int:
     """Fail the jobs nobody is working on: running without progress for a while and held by
     no live worker (its worker was killed), running without a heartbeat for longer than the
     hard time limit allows (the worker died and none answers), or queued for longer than a
     job may wait."""
-    from outputs.tasks import output_run
-
     now = now or timezone.now()
     running_cutoff = now - dt.timedelta(seconds=settings.OUTPUT_STALE_AFTER_SECONDS)
     queued_cutoff = now - dt.timedelta(seconds=settings.OUTPUT_QUEUE_TIMEOUT_SECONDS)
-    lost = _("生成过程意外中断（处理进程已退出），请重新生成。")
+    lost = {
+        "status": JobStatus.FAILED,
+        "error": _("生成过程意外中断（处理进程已退出），请重新生成。"),
+        "stage": "",
+        "finished_at": now,
+    }
     stale = {
-        "orphaned": fail_orphans(
-            OutputJob.objects.filter(status=JobStatus.RUNNING),
-            now=now,
-            task_names=[output_run.name],
-            status=JobStatus.FAILED,
-            error=lost,
-            stage="",
-            finished_at=now,
-        ),
+        "orphaned": _orphans(now).update(**lost),
         "running": OutputJob.objects.filter(
             status=JobStatus.RUNNING, heartbeat_at__lt=running_cutoff
-        ).update(status=JobStatus.FAILED, error=lost, stage="", finished_at=now),
+        ).update(**lost),
         "queued": OutputJob.objects.filter(
             status=JobStatus.QUEUED, created_at__lt=queued_cutoff
         ).update(
